@@ -1,0 +1,68 @@
+# 社区云运营管理门户 — every set-up step lives here, so a fresh machine with Python 3.11 needs nothing else.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install install-dev run serve migrate seed test bench lint messages requirements clean
+
+help:
+	@echo "make run    install, migrate, load the Shanghai divisions and demo accounts, serve http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make bench  benchmarks (speed targets live here, never in tests)"
+	@echo "make lint   ruff"
+
+$(VENV)/.base-installed: requirements/base.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) load_divisions
+	$(MANAGE) load_demo
+
+# Web server, Celery worker and Celery beat in one terminal (honcho), on the embedded SQLite database and
+# kombu's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: seed
+	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) honcho -f Procfile.dev start
+
+serve: install
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) -m pytest benchmarks -m bench --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+messages: install-dev
+	for app in . accounts scenarios content security dataassets; do \
+	  (cd $$app && $(abspath $(PY)) $(abspath manage.py) makemessages -l en --no-wrap --ignore=.venv --ignore=var --ignore=staticfiles -v0) ; done
+	$(MANAGE) compilemessages --ignore=.venv -v0
+
+# Re-lock dependencies after editing requirements/*.in (needs pip-tools; hashes, no index URLs).
+requirements:
+	$(PIP) install --quiet pip-tools
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt requirements/base.in
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/dev.txt requirements/dev.in
+
+clean:
+	rm -rf var staticfiles .pytest_cache

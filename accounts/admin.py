@@ -1,0 +1,42 @@
+"""Django admin for the bootstrap superuser: reference data is read-only here (it comes from the loader)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Organisation, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "is_placeholder"]
+    list_filter = ["level", "is_placeholder"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["code", "name", "level", "parent", "path", "depth", "is_placeholder"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "region__name"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "region", "organisation", "is_active"]
+    search_fields = ["username", "full_name"]
+    raw_id_fields = ["region", "organisation"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("社区云", {"fields": ("full_name", "organisation", "region", "must_change_password", "font_scale")}),
+    )
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # disabling never deletes (DESIGN §3)

@@ -1,0 +1,52 @@
+"""Demo organisations and accounts along the real chain 上海市 → 浦东新区 → 东明路街道 → 三林苑居委会."""
+
+import os
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import OrganisationKind, Region, User
+from accounts.roles import Role
+from accounts.services import organisation_ensure, roles_ensure
+
+DEMO = [
+    # (username, full name, region code, organisation, kind, roles)
+    ("city_admin", "市级管理员", "310000000000", "上海市社区服务中心", OrganisationKind.OPERATIONS_OFFICE,
+     [Role.ACCOUNT_ADMIN, Role.OPERATOR]),
+    ("pudong_admin", "浦东新区管理员", "310115000000", "浦东新区民政局", OrganisationKind.COMPETENT_DEPT,
+     [Role.ACCOUNT_ADMIN, Role.REVIEWER]),
+    ("dongming_admin", "东明路街道管理员", "310115015000", "东明路街道办事处", OrganisationKind.COMPETENT_DEPT,
+     [Role.ACCOUNT_ADMIN, Role.REVIEWER]),
+    ("sanlinyuan_staff", "三林苑居委会工作人员", "310115015001", "三林苑居委会", OrganisationKind.COMMITTEE,
+     [Role.STAFF]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations and one account per level (idempotent). Prints the credentials."
+
+    @transaction.atomic
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        password = os.environ.get("DEMO_PASSWORD", "Shequyun#2026")
+        if not Region.objects.filter(code="310000000000").exists():
+            raise CommandError("Load the divisions first: python manage.py load_divisions")
+        roles_ensure()
+        groups = {g.name: g for g in Group.objects.all()}
+        self.stdout.write("Demo accounts (username / password):")
+        for username, full_name, code, org_name, kind, roles in DEMO:
+            region = Region.objects.get(code=code)
+            organisation = organisation_ensure(name=org_name, kind=kind, region=region)
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username)
+                user.set_password(password)
+                user.password_changed_at = timezone.now()
+            user.full_name = full_name
+            user.organisation = organisation
+            user.region = region
+            user.full_clean(exclude=["password"])
+            user.save()
+            user.groups.set([groups[r.value] for r in roles])
+            self.stdout.write(f"  {username:<18} {password:<16} {region.name} · {organisation.name}")

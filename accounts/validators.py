@@ -1,0 +1,42 @@
+"""Password rules of DESIGN §3 / seed 001 §3(六)1 that Django does not ship."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class CharacterClassValidator:
+    """Letters, digits and special characters, all three."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        missing = []
+        if not re.search(r"[A-Za-z]", password):
+            missing.append(_("字母"))
+        if not re.search(r"\d", password):
+            missing.append(_("数字"))
+        if not re.search(r"[^A-Za-z0-9]", password):
+            missing.append(_("特殊字符"))
+        if missing:
+            raise ValidationError(
+                _("密码必须同时包含字母、数字和特殊字符，缺少：%(missing)s。") % {"missing": "、".join(missing)},
+                code="password_character_classes",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码必须同时包含字母、数字和特殊字符。")
+
+
+class NotContainingUsernameValidator:
+    """The password may not contain the username (case-insensitive)."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        username = getattr(user, "username", "") or ""
+        if username and username.lower() in password.lower():
+            raise ValidationError(_("密码不能包含用户名。"), code="password_contains_username")
+
+    def get_help_text(self) -> str:
+        return _("密码不能包含用户名。")

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import FontScaleForm, SignInForm
+from .models import Region
+from .selectors import region_breadcrumbs, region_children, region_get_visible
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django 5): the server-side session is flushed."""
+
+
+def lockout_response(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):  # type: ignore[no-untyped-def]
+    """django-axes calls this when an account or address is locked: the answer looks like a wrong password."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"non_field_errors": [SignInForm.error_messages["invalid_login"]]}, status=400)
+    # An unbound form: binding it would authenticate again. The template shows the same error as a wrong password.
+    form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+    context = {"form": form, "sign_in_error": SignInForm.error_messages["invalid_login"]}
+    return render(request, "accounts/login.html", context, status=200)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    region = request.user.region
+    if region is None:
+        return render(request, "accounts/no_region.html", status=403)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "region": region,
+            "trail": region.ancestors(),
+            "counts": Region.objects.descendant_counts(region),
+            "children": region_children(user=request.user, region=region),
+        },
+    )
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_get_visible(user=request.user, code=code)
+    return render(
+        request,
+        "accounts/region_detail.html",
+        {
+            "region": region,
+            "breadcrumbs": region_breadcrumbs(user=request.user, region=region),
+            "counts": Region.objects.descendant_counts(region),
+            "children": region_children(user=request.user, region=region),
+        },
+    )
+
+
+@require_POST
+def font_scale(request: HttpRequest) -> HttpResponse:
+    """大字模式: stored in the profile when signed in, in the session otherwise."""
+    form = FontScaleForm(request.POST)
+    if form.is_valid():
+        scale = form.cleaned_data["font_scale"]
+        if request.user.is_authenticated:
+            from .services import user_set_font_scale
+
+            user_set_font_scale(user=request.user, font_scale=scale)
+        request.session["font_scale"] = scale
+    else:
+        messages.error(request, _("字号设置无效。"))
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    return redirect(target)

@@ -1,0 +1,58 @@
+"""REST plumbing shared by every app: pagination, error mapping, the scoped viewset base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .audit import AuditEventType, record_event
+from .errors import Conflict
+
+
+class Pagination(PageNumberPagination):
+    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to ``max_page_size``."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object is not in a state that allows this action."
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler plus: domain conflicts → 409, Django validation errors → 400 with field messages,
+    and every 403 recorded in the audit trail."""
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc.message), **exc.payload}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            record_event(
+                AuditEventType.PERMISSION_DENIED, actor=user, request=request,
+                path=request.path, method=request.method,
+            )
+    return response
+
+
+class ScopedQuerysetMixin:
+    """For DRF viewsets: the queryset is always ``visible_to(request.user)``, so out-of-scope objects are 404."""
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return super().get_queryset().visible_to(self.request.user)  # type: ignore[misc]

@@ -1,0 +1,27 @@
+"""The Celery application and the one beat schedule of the portal.
+
+Every periodic task is listed here and nowhere else; django-celery-beat copies the schedule into the database
+at start-up so administrators can see (and pause) each entry.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequyun.settings.base")
+
+app = Celery("shequyun")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "audit-retention": {
+        "task": "shequyun.tasks.prune_audit_events",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "worker-heartbeat": {
+        "task": "shequyun.tasks.heartbeat",
+        "schedule": 300.0,
+    },
+}

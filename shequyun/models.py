@@ -1,0 +1,68 @@
+"""Cross-cutting records: the typed audit trail of events that are not model changes, and service heartbeats."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import scoped_queryset
+
+
+class AuditEventType(models.IntegerChoices):
+    # 1xx: authentication
+    SIGN_IN = 100, _("登录")
+    SIGN_OUT = 101, _("退出")
+    SIGN_IN_FAILED = 102, _("登录失败")
+    LOCKED_OUT = 103, _("账号锁定")
+    PASSWORD_CHANGED = 110, _("修改密码")
+    # 2xx: authorisation
+    PERMISSION_DENIED = 200, _("越权访问被拒绝")
+    # 3xx: data leaving the system
+    EXPORT = 300, _("导出")
+    # 4xx: reference data
+    REFERENCE_DATA_LOADED = 400, _("基础数据导入")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Field changes are in django-auditlog's LogEntry; this holds the rest.
+
+    Rows are never updated or deleted by the application (only the retention task removes rows older than
+    ``AUDITLOG_RETENTION_DAYS``).
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    event_type = models.PositiveSmallIntegerField(_("事件"), choices=AuditEventType.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("用户名"), max_length=150, blank=True)
+    region_path = models.CharField(_("所属区域路径"), max_length=80, blank=True, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    target_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    extra = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = scoped_queryset("region_path").as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} {self.actor_username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ServiceHeartbeat(models.Model):
+    """Last time a background service proved it was alive (shown on the health page)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("服务心跳")
+        verbose_name_plural = _("服务心跳")
+
+    def __str__(self) -> str:
+        return self.name

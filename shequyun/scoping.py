@@ -1,0 +1,61 @@
+"""The hierarchy scoping rule (DESIGN §2), written once.
+
+A user sees and acts on objects whose owning region lies in their own region's subtree: their region and
+everything below it. Regions carry a materialized path of official codes (``310000000000/310115000000/…/``), so
+"everything under X" is one indexed prefix match at any depth.
+
+Every model whose rows belong to a region uses :class:`ScopedQuerySet` (directly or through
+:class:`ScopedManager`) and names the lookup that reaches the owning region's path. Views, API viewsets,
+exports, selectors and tasks call ``.visible_to(user)`` and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+def user_scope_path(user: Any) -> str | None:
+    """The path prefix a user may see, or None when they may see nothing (anonymous, disabled, no region)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    return region.path
+
+
+def path_in_scope(user: Any, path: str) -> bool:
+    """Whether a region path lies within the user's subtree (the same rule, for one object already in memory)."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    prefix = user_scope_path(user)
+    return prefix is not None and path.startswith(prefix)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to reach its owning region's path.
+
+    ``scope_path_lookup`` is the ORM lookup of the owning region's materialized path, e.g. ``"region__path"``
+    for a model with a ``region`` foreign key, or ``"path"`` for the Region model itself.
+    """
+
+    scope_path_lookup = "region__path"
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        prefix = user_scope_path(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(**{f"{self.scope_path_lookup}__startswith": prefix})
+
+    def under(self, path: str) -> ScopedQuerySet:
+        """Rows owned by the subtree at ``path`` (used by tasks and dashboards that work for a region)."""
+        return self.filter(**{f"{self.scope_path_lookup}__startswith": path})
+
+
+def scoped_queryset(lookup: str) -> type[ScopedQuerySet]:
+    """A ScopedQuerySet subclass for a model whose owning region's path is reached by ``lookup``."""
+    return type(f"ScopedQuerySet_{lookup.replace('__', '_')}", (ScopedQuerySet,), {"scope_path_lookup": lookup})

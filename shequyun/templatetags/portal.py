@@ -1,0 +1,33 @@
+"""Template helpers used across the portal (DESIGN §11 formats)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def group_digits(value: object) -> str:
+    """1234567 → "1,234,567" in every language (zh-hans has no thousands separator of its own)."""
+    try:
+        return f"{int(value):,}"  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+@register.filter
+def prose_date(value: datetime.date | datetime.datetime | None) -> str:
+    """2026-01-05 → "2026年1月5日" in Chinese prose, "5 January 2026" in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if (get_language() or "zh-hans").startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {value:%B} {value.year}"
