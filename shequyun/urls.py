@@ -2,17 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from accounts import views as account_views
 from accounts.api.views import TokenObtainView
 
 from . import views
+from .notifications.api import NotificationViewSet
+
+notification_router = SimpleRouter()
+notification_router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
+    path("", include(notification_router.urls)),
 ]
 
 urlpatterns = [
@@ -22,6 +28,7 @@ urlpatterns = [
     path("content/", views.module_index, {"module": "content"}, name="content-index"),
     path("security/", views.module_index, {"module": "security"}, name="security-index"),
     path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
+    path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz/", views.healthz, name="healthz"),

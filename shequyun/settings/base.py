@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "shequyun",
+    "shequyun.notifications",
     "accounts",
     "scenarios",
     "content",

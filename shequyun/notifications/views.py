@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .models import Notification
+from .services import notification_mark_read
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    queryset = Notification.objects.for_user(request.user)
+    if request.GET.get("unread") == "1":
+        queryset = queryset.unread()
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page, "unread_only": request.GET.get("unread") == "1"})
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    notification_mark_read(user=request.user, notification_ids=ids or None)
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "notifications:inbox")
