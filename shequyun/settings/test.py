@@ -16,7 +16,9 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="shequyun-test-media-")
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "10000/min"}}  # noqa: F405
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# A file (not :memory:) for SQLite, so that a real worker process in tests/test_celery_worker.py sees the test data.
+# One test database per test process, so that parallel runs never share (and destroy) each other's database.
+# For SQLite a file (not :memory:), so that a real worker process (tests/test_celery_worker.py) sees the test data.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # One file per test process, so that parallel runs never share (and destroy) each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
