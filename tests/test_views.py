@@ -138,3 +138,11 @@ def test_csrf_is_enforced():
 def test_health_endpoint(client):
     body = client.get("/healthz/").json()
     assert body["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_chinese_by_default_whatever_the_browser_says(client, make_user):
+    client.force_login(make_user("dongming"))
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in page
+    assert "工作台" in page
