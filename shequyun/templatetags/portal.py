@@ -31,3 +31,10 @@ def prose_date(value: datetime.date | datetime.datetime | None) -> str:
     if (get_language() or "zh-hans").startswith("zh"):
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {value:%B} {value.year}"
+
+
+@register.inclusion_tag("partials/chart.html")
+def chart(chart: object) -> dict:
+    """``{% chart chart %}``: an ECharts figure with its table twin and xlsx export link (shequyun/charts.py).
+    Pages that use it load ``vendor/echarts/echarts.common.min.js`` and ``js/charts.js`` in ``{% block scripts %}``."""
+    return {"chart": chart, "option_id": f"chart-{chart.key}-option"}  # type: ignore[attr-defined]
