@@ -177,6 +177,10 @@ class User(AbstractUser):
     region = models.ForeignKey(
         Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # Personal data, SM4-GCM encrypted at rest (shequyun/crypto.py); read through the properties below.
+    phone_encrypted = models.TextField(_("手机号（密文）"), blank=True, editable=False)
+    phone_index = models.CharField(_("手机号索引"), max_length=64, blank=True, db_index=True, editable=False)
+    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     font_scale = models.PositiveSmallIntegerField(_("字号"), choices=FontScale.choices, default=FontScale.NORMAL)
@@ -201,6 +205,49 @@ class User(AbstractUser):
             raise ValidationError({"organisation": _("所属组织必须位于用户所属区域。")})
 
     @property
+    def phone(self) -> str:
+        from shequyun.crypto import decrypt
+
+        return decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        from shequyun.crypto import blind_index, encrypt
+
+        value = (value or "").strip()
+        self.phone_encrypted = encrypt(value)
+        self.phone_index = blind_index(value)
+
+    @property
+    def id_number(self) -> str:
+        from shequyun.crypto import decrypt
+
+        return decrypt(self.id_number_encrypted)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        from shequyun.crypto import encrypt
+
+        self.id_number_encrypted = encrypt((value or "").strip().upper())
+
+    @property
+    def password_expires_at(self):  # type: ignore[no-untyped-def]
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        if self.password_changed_at is None:
+            return None
+        return self.password_changed_at + timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+    @property
+    def password_expired(self) -> bool:
+        from django.utils import timezone
+
+        expires = self.password_expires_at
+        return expires is not None and expires <= timezone.now()
+
+    @property
     def display_name(self) -> str:
         return self.full_name or self.username
 
@@ -211,3 +258,65 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.role_slugs
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords: a new password may not be one of the last five."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class AnomalyKind(models.TextChoices):
+    USER_REPORT = "user_report", _("用户报告")
+    FAILED_BURST = "failed_burst", _("短时间内多次登录失败")
+    ODD_HOURS = "odd_hours", _("非工作时间登录")
+    LOCKED_OUT = "locked_out", _("账号被锁定")
+
+
+class AnomalyStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    RESOLVED = "resolved", _("已处理")
+
+
+class AccountAnomaly(models.Model):
+    """An account anomaly (账号异常): reported by the user, or flagged by the system; it reaches the admin."""
+
+    account = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="anomalies")
+    kind = models.CharField(_("类型"), max_length=20, choices=AnomalyKind.choices)
+    description = models.TextField(_("情况说明"), blank=True)
+    reported_by = models.ForeignKey(
+        User, verbose_name=_("报告人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=AnomalyStatus.choices, default=AnomalyStatus.OPEN)
+    dedupe_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        User, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.TextField(_("处理说明"), blank=True)
+
+    objects = scoped_queryset("account__region__path").as_manager()
+
+    class Meta:
+        verbose_name = _("账号异常")
+        verbose_name_plural = _("账号异常")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "dedupe_key"], condition=~Q(dedupe_key=""), name="anomaly_once_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.account}"

@@ -58,3 +58,82 @@ def superior_competent_region(region: Region) -> Region:
     if level == RegionLevel.VILLAGE:
         return region.parent.parent  # villages apply through their street to the district
     return region.parent
+
+
+# --- Tiered account administration (逐级管理, 000 Art. 9; DESIGN §3) ------------------------------------------
+
+class AccountAction:
+    CREATE = "create"
+    EDIT = "edit"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 (an action name, not a password)
+    UNLOCK = "unlock"
+    ASSIGN_ROLES = "assign_roles"
+    ALL = (CREATE, EDIT, DISABLE, ENABLE, RESET_PASSWORD, UNLOCK, ASSIGN_ROLES)
+
+
+def can_manage_account(actor: Any, *, region: Region, is_admin: bool, action: str) -> bool:
+    """The tiered rule, written once. An account admin of a city, district or street manages
+    (a) non-admin accounts of its own region and (b) account-admin accounts of the regions directly below;
+    a street admin manages every account of its villages (villages have no account admin). Nobody manages
+    upward, sideways, two levels down, or an admin of their own level (that is the level above's job).
+    Every action (create, edit, disable, enable, reset, unlock, assign roles) follows the same rule."""
+    if action not in AccountAction.ALL:
+        return False
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    if actor.region is None or not has_role(actor, Role.ACCOUNT_ADMIN):
+        return False
+    own = actor.region
+    if own.level == RegionLevel.VILLAGE:
+        return False
+    if region.pk == own.pk:
+        return not is_admin
+    if region.parent_id != own.pk:
+        return False
+    if own.level == RegionLevel.STREET:
+        return True
+    return is_admin
+
+
+def manageable_accounts_filter(actor: Any):  # type: ignore[no-untyped-def]
+    """The same rule as :func:`can_manage_account`, as a queryset filter on User (for list pages and the
+    bulk reminder/lock views). ``tests/accounts/test_permissions.py`` checks that both agree in every cell."""
+    from django.db.models import Q
+
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return Q(pk__in=[])
+    if actor.is_superuser:
+        return Q()
+    if actor.region is None or not has_role(actor, Role.ACCOUNT_ADMIN) or actor.region.level == RegionLevel.VILLAGE:
+        return Q(pk__in=[])
+    own = actor.region
+    admin = Q(groups__name=Role.ACCOUNT_ADMIN.value)
+    own_staff = Q(region=own) & ~Q(pk__in=_admin_ids())
+    if own.level == RegionLevel.STREET:
+        return own_staff | Q(region__parent=own)
+    return own_staff | (Q(region__parent=own) & admin)
+
+
+def _admin_ids():  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name=Role.ACCOUNT_ADMIN.value).values("pk")
+
+
+def roles_allowed(*, region: Region, roles: set[str]) -> str | None:
+    """Why a set of roles is not allowed for an account in ``region`` (None when it is)."""
+    if Role.ACCOUNT_ADMIN.value in roles and region.level == RegionLevel.VILLAGE:
+        return "居/村没有账号管理员，村居账号由街道账号管理员统一管理。"
+    if Role.ACCOUNT_ADMIN.value in roles and Role.AUDITOR.value in roles:
+        return "三员分立：账号管理员不能同时担任审计员。"
+    if Role.SECURITY_OFFICER.value in roles and Role.AUDITOR.value in roles:
+        return "三员分立：安全员不能同时担任审计员。"
+    return None
+
+
+def can_read_audit_trail(user: Any) -> bool:
+    return has_role(user, Role.AUDITOR) or bool(user is not None and user.is_active and user.is_superuser)

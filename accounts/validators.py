@@ -40,3 +40,25 @@ class NotContainingUsernameValidator:
 
     def get_help_text(self) -> str:
         return _("密码不能包含用户名。")
+
+
+class PasswordHistoryValidator:
+    """Not one of the last N passwords (``PASSWORD_HISTORY_DEPTH``, 5 by default), the current one included."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or not getattr(user, "pk", None):
+            return
+        depth = settings.PASSWORD_HISTORY_DEPTH
+        recent = list(user.password_history.order_by("-created_at", "-id").values_list("password", flat=True)[:depth])
+        if user.password:
+            recent.append(user.password)
+        if any(check_password(password, encoded) for encoded in recent if encoded):
+            raise ValidationError(
+                _("新密码不能与最近 %(depth)d 次使用过的密码相同。") % {"depth": depth}, code="password_reused"
+            )
+
+    def get_help_text(self) -> str:
+        return _("不能与最近 5 次使用过的密码相同。")

@@ -14,6 +14,15 @@ class AuditEventType(models.IntegerChoices):
     SIGN_IN_FAILED = 102, _("登录失败")
     LOCKED_OUT = 103, _("账号锁定")
     PASSWORD_CHANGED = 110, _("修改密码")
+    PASSWORD_RESET = 111, _("重置密码")
+    ACCOUNT_UNLOCKED = 112, _("解除锁定")
+    ACCOUNT_CREATED = 120, _("开通账号")
+    ACCOUNT_UPDATED = 121, _("修改账号")
+    ACCOUNT_DISABLED = 122, _("停用账号")
+    ACCOUNT_ENABLED = 123, _("启用账号")
+    ROLES_ASSIGNED = 124, _("分配角色")
+    ACCOUNTS_IMPORTED = 125, _("批量导入账号")
+    ANOMALY_REPORTED = 130, _("账号异常")
     # 2xx: authorisation
     PERMISSION_DENIED = 200, _("越权访问被拒绝")
     # 3xx: data leaving the system

@@ -47,6 +47,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_SETTINGS_MODULE": "shequyun.settings.production",
         "SECRET_KEY": "k" * 20 + "9f8e7d6c5b4a39281706f5e4d3c2b1a0" + "Zy#x" * 5,
         "ALLOWED_HOSTS": "shequyun.example.gov.cn",
+        "FIELD_ENCRYPTION_KEY": "0123456789abcdef0123456789abcdef",
         "SHEQUYUN_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(  # noqa: S603

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.ForcePasswordChangeMiddleware",
     # axes must be last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator"},
     {"NAME": "accounts.validators.NotContainingUsernameValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -186,7 +188,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.api.permissions.PasswordIsCurrent",
+    ],
     "DEFAULT_PAGINATION_CLASS": "shequyun.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -253,6 +258,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+
+# --- Personal data ---------------------------------------------------------------------------------------
+# SM4 key for personal fields (phone, ID number): 32 hex characters. Required in production (production.py).
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+
+# --- Accounts ---------------------------------------------------------------------------------------------
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "30"))
+PASSWORD_REMINDER_DAYS = (7, 3, 1)
+PASSWORD_HISTORY_DEPTH = 5
+# Roles that must sign in with a second factor (TOTP). Empty to turn the requirement off for a deployment.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "account_admin,security_officer")
+# Sign-ins outside these hours (local time) are flagged to the account's admin.
+WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "7")), int(os.environ.get("WORKING_HOURS_END", "21")))
+FAILED_SIGN_IN_BURST = int(os.environ.get("FAILED_SIGN_IN_BURST", "10"))  # per account per hour → flagged
 
 # --- Portal ---------------------------------------------------------------------------------------------------
 PORTAL_OPERATOR = os.environ.get("PORTAL_OPERATOR", "上海市社区服务中心（上海市民政局）")
