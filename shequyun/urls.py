@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts import views as account_views
+from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
 
 from . import views
@@ -15,6 +16,7 @@ notification_router.register("notifications", NotificationViewSet, basename="not
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="api-password"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),

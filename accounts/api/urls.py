@@ -1,9 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
+from .users import UserViewSet
 from .views import OrganisationViewSet, RegionViewSet
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("accounts/users", UserViewSet, basename="user")
 
 urlpatterns = router.urls
