@@ -93,14 +93,21 @@ def _organisation_for(region: Region, organisation: Organisation | None, errors:
             errors.setdefault("organisation", []).append(_("所属组织必须位于账号所属区域。"))
         return organisation
     if region.level == RegionLevel.VILLAGE:
-        # A village account belongs to its committee; the committee organisation is created on first use.
-        return Organisation.objects.get_or_create(
-            region=region, name=region.name, defaults={"kind": OrganisationKind.COMMITTEE}
-        )[0]
+        # A village account belongs to its committee; the committee organisation is created when the account is
+        # saved (see _save_organisation), never during validation.
+        existing = Organisation.objects.filter(region=region, kind=OrganisationKind.COMMITTEE).order_by("pk").first()
+        return existing or Organisation(region=region, name=region.name, kind=OrganisationKind.COMMITTEE)
     existing = Organisation.objects.filter(region=region, is_active=True).order_by("pk").first()
     if existing is None:
         errors.setdefault("organisation", []).append(_("该区域还没有组织，请先选择或建立所属组织。"))
     return existing
+
+
+def _save_organisation(user: User) -> None:
+    if user.organisation is not None and user.organisation.pk is None:
+        user.organisation = Organisation.objects.get_or_create(
+            region=user.organisation.region, name=user.organisation.name, defaults={"kind": user.organisation.kind}
+        )[0]
 
 
 def _validate_roles(region: Region, roles: Iterable[str], errors: dict[str, list[str]]) -> set[str]:
@@ -142,20 +149,22 @@ def account_managers(user: User) -> list[User]:
     ]
 
 
-@transaction.atomic
-def user_create(
+def account_prepare(
     *, actor: Any, username: str, full_name: str, region: Region, roles: Iterable[str] = (Role.STAFF.value,),
     organisation: Organisation | None = None, email: str = "", phone: str = "", id_number: str = "",
-    password: str | None = None,
-) -> tuple[User, str | None]:
-    """Open an account. Returns the user and the one-time initial password (None when one was given)."""
+    password: str | None = None, taken_usernames: set[str] | None = None,
+) -> tuple[User, set[str], str | None]:
+    """Validate a new account without saving it: permission (raises PermissionDenied), then every field (raises
+    ValidationError naming the fields). Used by :func:`user_create` and by the bulk import's validation report."""
     roles = set(roles) or {Role.STAFF.value}
     _require(actor, region=region, is_admin=Role.ACCOUNT_ADMIN.value in roles, action=AccountAction.CREATE)
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         errors.setdefault("username", []).append(_("用户名为 3–150 位字母、数字或 _ . @ + -。"))
-    elif User.objects.filter(username__iexact=username).exists():
+    elif (taken_usernames is not None and username.lower() in taken_usernames) or (
+        taken_usernames is None and User.objects.filter(username__iexact=username).exists()
+    ):
         errors.setdefault("username", []).append(_("该用户名已被使用。"))
     if not (full_name or "").strip():
         errors.setdefault("full_name", []).append(_("请填写姓名。"))
@@ -164,20 +173,28 @@ def user_create(
     organisation = _organisation_for(region, organisation, errors)
     user = User(username=username, full_name=(full_name or "").strip(), region=region, organisation=organisation,
                 email=email or "")
-    initial = None
     if password:
         try:
             password_validation.validate_password(password, user)
         except ValidationError as exc:
             errors.setdefault("password", []).extend(exc.messages)
-    else:
-        initial = password = generate_password()
     if errors:
         raise ValidationError(errors)
     user.phone = phone
     user.id_number = id_number
+    return user, roles, password or None
+
+
+@transaction.atomic
+def user_create(*, actor: Any, password: str | None = None, **fields: Any) -> tuple[User, str | None]:
+    """Open an account. Returns the user and the one-time initial password (None when one was given)."""
+    user, roles, password = account_prepare(actor=actor, password=password, **fields)
+    initial = None
+    if password is None:
+        initial = password = generate_password()
     _set_password(user, password, must_change=True)
     with acting_as(actor):
+        _save_organisation(user)
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
     record_event(AuditEventType.ACCOUNT_CREATED, actor=actor, target=user, roles=sorted(roles))
@@ -313,6 +330,7 @@ def user_assign_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
     before = sorted(user.role_slugs)
     with acting_as(actor):
         user.groups.set(Group.objects.filter(name__in=roles))
+    user.__dict__.pop("role_slugs", None)
     record_event(AuditEventType.ROLES_ASSIGNED, actor=actor, target=user, before=before, after=sorted(roles))
     return user
 
@@ -424,7 +442,7 @@ def password_expiry_reminders(*, today: Any = None, batch_size: int = 2000) -> i
 
 
 def _remind(ids: list[int], days: int, expiry_day: Any) -> int:
-    users = User.objects.filter(pk__in=ids).only("pk", "is_active", "email")
+    users = User.objects.filter(pk__in=ids).select_related(None).only("pk", "is_active", "email")
     created = notify(
         recipients=users,
         title=_("您的密码将在 %(days)d 天后（%(date)s）过期") % {"days": days, "date": expiry_day.isoformat()},

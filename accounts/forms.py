@@ -26,3 +26,89 @@ class SignInForm(AuthenticationForm):
 
 class FontScaleForm(forms.Form):
     font_scale = forms.TypedChoiceField(label=_("字号"), choices=FontScale.choices, coerce=int)
+
+
+from django.contrib.auth import password_validation  # noqa: E402
+
+from .models import Organisation, Region  # noqa: E402
+from .roles import Role  # noqa: E402
+
+INPUT = {"class": "form-control"}
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "current-password"}))
+    new_password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password", "aria-describedby": "password-rules"}),
+    )
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}))
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
+            self.add_error("new_password2", _("两次输入的新密码不一致。"))
+        return data
+
+    @staticmethod
+    def rules() -> list[str]:
+        return password_validation.password_validators_help_texts()
+
+
+class AnomalyReportForm(forms.Form):
+    description = forms.CharField(
+        label=_("异常情况说明"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={**INPUT, "rows": 5}),
+        help_text=_("例如：收到不是本人操作的登录提醒、密码可能泄露、账号信息有误。"),
+    )
+
+
+def region_choices(regions) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(r.code, f"{r.name}（{r.code}）") for r in regions]
+
+
+class AccountForm(forms.Form):
+    """Create or edit an account. The region and role choices are limited to what the admin may manage."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off"}))
+    full_name = forms.CharField(label=_("姓名"), max_length=100, widget=forms.TextInput(attrs=INPUT))
+    region = forms.ChoiceField(label=_("所属区域"), widget=forms.Select(attrs={"class": "form-select"}))
+    organisation = forms.ModelChoiceField(
+        label=_("所属组织"), queryset=Organisation.objects.none(), required=False,
+        widget=forms.Select(attrs={"class": "form-select"}), help_text=_("居/村账号可不选，自动归入该居/村委会。"),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, initial=[Role.STAFF.value], widget=forms.CheckboxSelectMultiple,
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False, widget=forms.EmailInput(attrs=INPUT))
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={**INPUT, "inputmode": "numeric"}))
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False, widget=forms.TextInput(attrs=INPUT))
+
+    def __init__(self, *args, regions=(), organisations=None, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.regions = {r.code: r for r in regions}
+        self.fields["region"].choices = region_choices(regions)
+        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        if editing:
+            for name in ("username", "region", "roles"):
+                del self.fields[name]
+
+    def clean_region(self) -> Region:
+        code = self.cleaned_data["region"]
+        if code not in self.regions:
+            raise forms.ValidationError(_("请选择您管理的区域。"))
+        return self.regions[code]
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, required=False, widget=forms.TextInput(attrs=INPUT))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("账号表格（xlsx 或 csv）"), widget=forms.ClearableFileInput(attrs={**INPUT, "accept": ".xlsx,.csv"}),
+        help_text=_("列：用户名、姓名、区划代码、手机号、身份证号、电子邮箱、角色（可空，默认工作人员）。最多 10,000 行，5 MB。"),
+    )

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
@@ -251,8 +252,9 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
-    @property
+    @cached_property
     def role_slugs(self) -> list[str]:
+        """Role slugs, cached on the instance (services that change roles drop the cache)."""
         names = {g.name for g in self.groups.all()}
         return [r.value for r in Role if r.value in names]
 

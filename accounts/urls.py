@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import manage_views, views
 
 app_name = "accounts"
 
@@ -9,4 +9,13 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("preferences/font-scale/", views.font_scale, name="font_scale"),
+    path("password/", manage_views.password_change, name="password_change"),
+    path("anomaly/", manage_views.anomaly_report, name="anomaly_report"),
+    path("manage/", manage_views.account_list, name="manage"),
+    path("manage/new/", manage_views.account_create, name="manage_create"),
+    path("manage/import/", manage_views.account_import, name="manage_import"),
+    path("manage/anomalies/", manage_views.anomaly_list, name="anomalies"),
+    path("manage/<int:pk>/", manage_views.account_detail, name="manage_detail"),
+    path("manage/<int:pk>/<slug:action>/", manage_views.account_action, name="manage_action"),
+    path("audit/", manage_views.audit_trail, name="audit"),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shequyun.urls"
+FORM_RENDERER = "shequyun.forms.PortalFormRenderer"
 WSGI_APPLICATION = "shequyun.wsgi.application"
 ASGI_APPLICATION = "shequyun.asgi.application"
 

@@ -1,0 +1,205 @@
+"""Bulk provisioning of village accounts from a spreadsheet (DESIGN §3): a row-by-row validation report first,
+then an all-or-nothing commit. 6,000 rows take seconds: validation is batched (one query for taken usernames, one
+for regions) and the commit uses bulk inserts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import filetype
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shequyun.audit import AuditEventType, record_event
+
+from .account_services import account_prepare, generate_password
+from .models import Organisation, OrganisationKind, Region, RegionLevel, User
+from .roles import Role
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+COLUMNS = {
+    "username": ("用户名", "username"),
+    "full_name": ("姓名", "full_name", "name"),
+    "region": ("区划代码", "居村区划代码", "region", "region_code"),
+    "phone": ("手机号", "phone"),
+    "id_number": ("身份证号", "id_number"),
+    "email": ("电子邮箱", "邮箱", "email"),
+    "roles": ("角色", "roles"),
+}
+ROLE_NAMES = {str(label): value for value, label in Role.choices} | {v: v for v in Role.values}
+# Initial one-time passwords are 12 random characters (about 71 bits) and must be changed at first sign-in, where
+# Django re-hashes them at full strength; a lighter PBKDF2 work factor for them keeps a 6,000-row import in seconds.
+INITIAL_PASSWORD_ITERATIONS = 2_000
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def parse_spreadsheet(*, name: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows as dicts keyed by our field names, each with its spreadsheet row number. The type is decided from the
+    bytes (an xlsx is a zip with an Office content-types entry; a csv is text without NUL bytes), never the name."""
+    if len(content) > MAX_BYTES:
+        raise ValidationError({"file": [_("文件超过 5 MB。")]})
+    kind = filetype.guess(content)
+    if kind is not None and kind.extension in {"xlsx", "zip"}:
+        table = _read_xlsx(content)
+    elif kind is None and b"\x00" not in content[:4096]:
+        table = _read_csv(content)
+    else:
+        raise ValidationError({"file": [_("只接受 xlsx 或 csv 文件（按文件内容识别，不看扩展名）。")]})
+    if not table:
+        raise ValidationError({"file": [_("文件是空的。")]})
+    header = [str(h or "").strip() for h in table[0]]
+    index: dict[str, int] = {}
+    for key, names in COLUMNS.items():
+        for i, h in enumerate(header):
+            if h in names:
+                index[key] = i
+    missing = [COLUMNS[k][0] for k in ("username", "full_name", "region") if k not in index]
+    if missing:
+        raise ValidationError({"file": [_("缺少列：%(cols)s") % {"cols": "、".join(missing)}]})
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        row = {key: str(values[i]).strip() if i < len(values) and values[i] is not None else "" for key, i in index.items()}
+        row["_row"] = number
+        rows.append(row)
+    if len(rows) > MAX_ROWS:
+        raise ValidationError({"file": [_("一次最多导入 %(n)s 行。") % {"n": f"{MAX_ROWS:,}"}]})
+    return rows
+
+
+def _read_xlsx(content: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # a zip that is not a workbook
+        raise ValidationError({"file": [_("无法读取 xlsx 文件。")]}) from exc
+
+
+def _read_csv(content: bytes) -> list[list[Any]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError({"file": [_("csv 文件编码无法识别（请使用 UTF-8 或 GB18030）。")]})
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _split_roles(value: str) -> list[str]:
+    parts = [p.strip() for p in value.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+    return [ROLE_NAMES.get(p, p) for p in parts] or [Role.STAFF.value]
+
+
+def import_validate(*, actor: Any, rows: list[dict[str, Any]]) -> ImportReport:
+    """Check every row with the same rules as a single account; nothing is saved."""
+    report = ImportReport()
+    regions = {r.code: r for r in Region.objects.filter(code__in={r.get("region", "") for r in rows})}
+    lowered = {r.get("username", "").lower() for r in rows if r.get("username")}
+    taken = set(User.objects.annotate(lowered=Lower("username")).filter(lowered__in=lowered).values_list("lowered", flat=True))
+    committees = {
+        o.region_id: o for o in Organisation.objects.filter(region__in=regions.values(), kind=OrganisationKind.COMMITTEE)
+    }
+    seen: set[str] = set()
+    for row in rows:
+        number = row["_row"]
+        region = regions.get(row.get("region", ""))
+        if region is None:
+            report.errors.append(RowError(number, "区划代码", _("区划代码 %(c)s 不存在。") % {"c": row.get("region", "")}))
+            continue
+        name = row.get("username", "").lower()
+        if name and name in seen:
+            report.errors.append(RowError(number, "用户名", _("与文件中前面的行重复。")))
+            continue
+        try:
+            user, roles, _pw = account_prepare(
+                actor=actor, username=row.get("username", ""), full_name=row.get("full_name", ""), region=region,
+                roles=_split_roles(row.get("roles", "")), email=row.get("email", ""),
+                organisation=committees.get(region.pk) if region.level == RegionLevel.VILLAGE else None, phone=row.get("phone", ""),
+                id_number=row.get("id_number", ""), taken_usernames=taken,
+            )
+        except PermissionDenied:
+            report.errors.append(RowError(number, "区划代码", _("您无权为 %(r)s 开通该账号。") % {"r": region.name}))
+            continue
+        except ValidationError as exc:
+            labels = {"username": "用户名", "full_name": "姓名", "roles": "角色", "phone": "手机号", "id_number": "身份证号",
+                      "email": "电子邮箱", "organisation": "所属组织"}
+            for field_name, messages in exc.message_dict.items():
+                for message in messages:
+                    report.errors.append(RowError(number, labels.get(field_name, field_name), message))
+            continue
+        seen.add(name)
+        report.rows.append({"user": user, "roles": roles, "_row": number})
+    return report
+
+
+@transaction.atomic
+def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Validate again and create every account, or none. Returns (username, full name, initial password) rows."""
+    report = import_validate(actor=actor, rows=rows)
+    if not report.ok:
+        raise ValidationError({"file": [_("表格有 %(n)d 处错误，未导入任何账号。") % {"n": len(report.errors)}]})
+    new_orgs = {id(i["user"].organisation): i["user"].organisation for i in report.rows if i["user"].organisation.pk is None}
+    by_region = {}
+    for org in new_orgs.values():
+        by_region.setdefault(org.region_id, org)
+    Organisation.objects.bulk_create(list(by_region.values()), ignore_conflicts=True)
+    saved = {o.region_id: o for o in Organisation.objects.filter(region_id__in=by_region, kind=OrganisationKind.COMMITTEE)}
+    for item in report.rows:
+        if item["user"].organisation.pk is None:
+            item["user"].organisation = saved[item["user"].organisation.region_id]
+    hasher = PBKDF2PasswordHasher()
+    now = timezone.now()
+    credentials = []
+    users = []
+    for item in report.rows:
+        user: User = item["user"]
+        password = generate_password()
+        user.password = hasher.encode(password, secrets.token_hex(11), iterations=INITIAL_PASSWORD_ITERATIONS)
+        user.must_change_password = True
+        user.password_changed_at = now
+        users.append(user)
+        credentials.append((user.username, user.full_name, password))
+    User.objects.bulk_create(users, batch_size=1000)
+    by_name = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
+    groups = {g.name: g.pk for g in Group.objects.filter(name__in=Role.values)}
+    through = User.groups.through
+    through.objects.bulk_create(
+        [through(user_id=by_name[item["user"].username], group_id=groups[r]) for item in report.rows for r in item["roles"]],
+        batch_size=2000,
+    )
+    # bulk_create bypasses django-auditlog's signals, so the import itself is the audit record.
+    record_event(AuditEventType.ACCOUNTS_IMPORTED, actor=actor, count=len(users),
+                 usernames=[u.username for u in users][:10_000])
+    return credentials

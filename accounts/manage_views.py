@@ -1,0 +1,299 @@
+"""Browser pages for account administration, password change, anomaly reports and the audit trail.
+Thin: every write is one call into accounts/account_services.py or accounts/imports.py."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shequyun.crypto import mask_id_number, mask_phone
+from shequyun.exports import xlsx_response
+from shequyun.models import AuditEvent
+
+from . import account_services as svc
+from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
+from .imports import ImportReport, import_commit, import_validate, parse_spreadsheet
+from .models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
+from .permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, manageable_accounts_filter
+from .roles import Role
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _manageable_regions(user: User) -> list[Region]:
+    """Regions where the admin may open some account: their own, and the ones directly below."""
+    if user.is_superuser:
+        return list(Region.objects.filter(depth__lte=1).order_by("code"))
+    if not has_role(user, Role.ACCOUNT_ADMIN) or user.region is None or user.region.level == RegionLevel.VILLAGE:
+        return []
+    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    """A visible account (404 otherwise); the services decide whether it may be changed (403)."""
+    user = User.objects.visible_to(request.user).filter(pk=pk).prefetch_related("groups").first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def _can_manage(request: HttpRequest, user: User, action: str = AccountAction.EDIT) -> bool:
+    return can_manage_account(request.user, region=user.region, is_admin=Role.ACCOUNT_ADMIN.value in user.role_slugs,
+                              action=action)
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    if not _manageable_regions(request.user):
+        raise PermissionDenied
+    queryset = (User.objects.visible_to(request.user).filter(manageable_accounts_filter(request.user))
+                .select_related("region", "organisation").prefetch_related("groups").distinct().order_by("region__code", "username"))
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    region = request.GET.get("region", "")
+    if region:
+        queryset = queryset.filter(region__code=region)
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        queryset = queryset.filter(groups__name=role)
+    status = request.GET.get("status", "")
+    if status == "active":
+        queryset = queryset.filter(is_active=True)
+    elif status == "disabled":
+        queryset = queryset.filter(is_active=False)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            request=request, filename="账号清单.xlsx", title="账号清单",
+            headers=["用户名", "姓名", "区域", "组织", "角色", "手机号", "身份证号", "状态"],
+            rows=([u.username, u.full_name, u.region.name, u.organisation.name if u.organisation else "",
+                   "、".join(str(Role(r).label) for r in u.role_slugs), mask_phone(u.phone), mask_id_number(u.id_number),
+                   "启用" if u.is_active else "停用"] for u in queryset[:20000]),
+        )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    locked = svc.locked_usernames(u.username for u in page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "accounts/manage/list.html", {
+        "page": page, "locked": locked, "q": q, "region": region, "role": role, "status": status,
+        "regions": _manageable_regions(request.user), "roles": Role.choices, "querystring": params.urlencode(),
+        "open_anomalies": AccountAnomaly.objects.visible_to(request.user).filter(
+            status=AnomalyStatus.OPEN).filter(account__in=User.objects.filter(manageable_accounts_filter(request.user))).count(),
+    })
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    regions = _manageable_regions(request.user)
+    if not regions:
+        raise PermissionDenied
+    organisations = Organisation.objects.filter(region__in=regions).select_related("region").order_by("region__code", "name")
+    form = AccountForm(request.POST or None, regions=regions, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, initial = svc.user_create(
+                actor=request.user, username=data["username"], full_name=data["full_name"], region=data["region"],
+                organisation=data["organisation"], roles=data["roles"], email=data["email"], phone=data["phone"],
+                id_number=data["id_number"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "accounts/manage/created.html", {"account": user, "initial_password": initial})
+    return render(request, "accounts/manage/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _managed_user(request, pk)
+    can_manage = _can_manage(request, user)
+    form = AccountForm(
+        request.POST or None, editing=True,
+        organisations=Organisation.objects.filter(region=user.region),
+        initial={"full_name": user.full_name, "organisation": user.organisation, "email": user.email,
+                 "phone": user.phone, "id_number": user.id_number},
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.user_update(actor=request.user, user=user, full_name=data["full_name"], email=data["email"],
+                                phone=data["phone"], id_number=data["id_number"],
+                                organisation=data["organisation"] or None)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("账号信息已保存。"))
+                return redirect("accounts:manage_detail", pk=user.pk)
+    return render(request, "accounts/manage/detail.html", {
+        "account": user, "form": form, "can_manage": can_manage, "roles_form": RolesForm(initial={"roles": user.role_slugs}),
+        "reason_form": ReasonForm(), "locked": svc.user_is_locked(user),
+        "masked_phone": mask_phone(user.phone), "masked_id": mask_id_number(user.id_number),
+        "anomalies": AccountAnomaly.objects.filter(account=user).select_related("reported_by")[:10],
+    })
+
+
+@require_POST
+@login_required
+def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _managed_user(request, pk)
+    try:
+        if action == "disable":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            svc.user_disable(actor=request.user, user=user, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("账号已停用，其登录会话和接口令牌立即失效。"))
+        elif action == "enable":
+            svc.user_enable(actor=request.user, user=user)
+            messages.success(request, _("账号已启用。"))
+        elif action == "reset-password":
+            password = svc.user_reset_password(actor=request.user, user=user)
+            return render(request, "accounts/manage/created.html", {"account": user, "initial_password": password,
+                                                                    "reset": True})
+        elif action == "unlock":
+            svc.user_unlock(actor=request.user, user=user)
+            messages.success(request, _("账号已解除锁定。"))
+        elif action == "roles":
+            form = RolesForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请至少选择一个有效角色。"))
+            else:
+                svc.user_assign_roles(actor=request.user, user=user, roles=form.cleaned_data["roles"])
+                messages.success(request, _("角色已更新。"))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    return redirect("accounts:manage_detail", pk=user.pk)
+
+
+IMPORT_FOLDER = "imports"
+
+
+@login_required
+def account_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload → row-by-row report (nothing saved). Step 2: commit all rows or none."""
+    if not _manageable_regions(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    token = ""
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        path = f"{IMPORT_FOLDER}/{request.user.pk}-{token}.json"
+        if not token.isalnum() or not default_storage.exists(path):
+            messages.error(request, _("导入内容已失效，请重新上传。"))
+            return redirect("accounts:manage_import")
+        with default_storage.open(path) as handle:
+            rows = json.load(handle)
+        try:
+            credentials = import_commit(actor=request.user, rows=rows)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("accounts:manage_import")
+        default_storage.delete(path)
+        return xlsx_response(
+            request=request, filename="新开通账号初始密码.xlsx", title="新开通账号（首次登录须修改密码）",
+            headers=["用户名", "姓名", "初始密码"], rows=credentials, imported=len(credentials),
+        )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = parse_spreadsheet(name=upload.name, content=upload.read())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            report = import_validate(actor=request.user, rows=rows)
+            if report.ok:
+                token = uuid.uuid4().hex
+                default_storage.save(f"{IMPORT_FOLDER}/{request.user.pk}-{token}.json",
+                                     ContentFile(json.dumps(rows, ensure_ascii=False).encode()))
+    return render(request, "accounts/manage/import.html", {"form": form, "report": report, "token": token})
+
+
+@login_required
+def anomaly_list(request: HttpRequest) -> HttpResponse:
+    queryset = (AccountAnomaly.objects.visible_to(request.user)
+                .filter(account__in=User.objects.filter(manageable_accounts_filter(request.user)))
+                .select_related("account", "account__region", "reported_by").order_by("status", "-created_at"))
+    if request.method == "POST":
+        anomaly = queryset.filter(pk=request.POST.get("anomaly", "0") if request.POST.get("anomaly", "").isdigit() else 0).first()
+        if anomaly is None:
+            raise Http404
+        try:
+            svc.anomaly_resolve(actor=request.user, anomaly=anomaly, resolution=request.POST.get("resolution", ""))
+            messages.success(request, _("已标记为已处理。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("accounts:anomalies")
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/manage/anomalies.html", {"page": page})
+
+
+@login_required
+def anomaly_report(request: HttpRequest) -> HttpResponse:
+    form = AnomalyReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.anomaly_report(actor=request.user, description=form.cleaned_data["description"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已报告，您的账号管理员会尽快处理。"))
+            return redirect("home")
+    return render(request, "accounts/anomaly_report.html", {"form": form})
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
+                                new_password=form.cleaned_data["new_password"], request=request)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "rules": PasswordChangeForm.rules(),
+                                                              "forced": request.user.must_change_password or request.user.password_expired})
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """The auditor's read-only view (三员分立): security events and model changes in their subtree."""
+    if not can_read_audit_trail(request.user):
+        raise PermissionDenied
+    from auditlog.models import LogEntry
+
+    events = Paginator(AuditEvent.objects.visible_to(request.user).select_related("actor"), 30).get_page(request.GET.get("page"))
+    if request.user.is_superuser:
+        changes = LogEntry.objects.all()
+    else:
+        changes = LogEntry.objects.filter(actor__region__path__startswith=request.user.region.path)
+    changes = changes.select_related("actor", "content_type").order_by("-timestamp")[:50]
+    return render(request, "accounts/audit.html", {"events": events, "changes": changes})
