@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 import filetype
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -146,7 +145,7 @@ def import_validate(*, actor: Any, rows: list[dict[str, Any]]) -> ImportReport:
             user, roles, _pw = account_prepare(
                 actor=actor, username=row.get("username", ""), full_name=row.get("full_name", ""), region=region,
                 roles=_split_roles(row.get("roles", "")), email=row.get("email", ""),
-                organisation=committees.get(region.pk) if region.level == RegionLevel.VILLAGE else None, phone=row.get("phone", ""),
+                organisation=_committee(committees, region) if region.level == RegionLevel.VILLAGE else None, phone=row.get("phone", ""),
                 id_number=row.get("id_number", ""), taken_usernames=taken,
             )
         except PermissionDenied:
@@ -164,6 +163,13 @@ def import_validate(*, actor: Any, rows: list[dict[str, Any]]) -> ImportReport:
     return report
 
 
+def _committee(committees: dict[int, Organisation], region: Region) -> Organisation:
+    """The village's committee organisation; an unsaved one (created at commit) when it does not exist yet."""
+    if region.pk not in committees:
+        committees[region.pk] = Organisation(region=region, name=region.name, kind=OrganisationKind.COMMITTEE)
+    return committees[region.pk]
+
+
 @transaction.atomic
 def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """Validate again and create every account, or none. Returns (username, full name, initial password) rows."""
@@ -179,14 +185,17 @@ def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, 
     for item in report.rows:
         if item["user"].organisation.pk is None:
             item["user"].organisation = saved[item["user"].organisation.region_id]
-    hasher = PBKDF2PasswordHasher()
+    hasher = get_hasher()
     now = timezone.now()
     credentials = []
     users = []
     for item in report.rows:
         user: User = item["user"]
         password = generate_password()
-        user.password = hasher.encode(password, secrets.token_hex(11), iterations=INITIAL_PASSWORD_ITERATIONS)
+        if isinstance(hasher, PBKDF2PasswordHasher):
+            user.password = hasher.encode(password, hasher.salt(), iterations=INITIAL_PASSWORD_ITERATIONS)
+        else:
+            user.password = hasher.encode(password, hasher.salt())
         user.must_change_password = True
         user.password_changed_at = now
         users.append(user)
