@@ -39,7 +39,7 @@ seed: migrate
 # kombu's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 run: seed
 	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) honcho -f Procfile.dev start
+	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=$${DEBUG:-1} OTP_REQUIRED_ROLES=$${OTP_REQUIRED_ROLES-} HOST=$(HOST) PORT=$(PORT) honcho -f Procfile.dev start
 
 serve: install
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage_views, views
+from . import manage_views, otp_views, views
 
 app_name = "accounts"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("manage/<int:pk>/", manage_views.account_detail, name="manage_detail"),
     path("manage/<int:pk>/<slug:action>/", manage_views.account_action, name="manage_action"),
     path("audit/", manage_views.audit_trail, name="audit"),
+    path("otp/setup/", otp_views.otp_setup, name="otp_setup"),
+    path("otp/verify/", otp_views.otp_verify, name="otp_verify"),
 ]

@@ -23,6 +23,7 @@ class AuditEventType(models.IntegerChoices):
     ROLES_ASSIGNED = 124, _("分配角色")
     ACCOUNTS_IMPORTED = 125, _("批量导入账号")
     ANOMALY_REPORTED = 130, _("账号异常")
+    OTP_ENROLLED = 131, _("绑定身份验证器")
     # 2xx: authorisation
     PERMISSION_DENIED = 200, _("越权访问被拒绝")
     # 3xx: data leaving the system

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "shequyun",
     "shequyun.notifications",
@@ -68,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     # axes must be last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -228,8 +232,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "shequyun.auditevent",  # the audit trail does not audit itself
 )
 # Password hashes are never copied into the log; password changes are AuditEvents of their own.
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password")
-AUDITLOG_MASK_TRACKING_FIELDS = ("key", "phone_encrypted", "id_number_encrypted")
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password", "key", "bin_key")
+AUDITLOG_MASK_TRACKING_FIELDS = ("phone_encrypted", "id_number_encrypted", "phone_index")
 AUDITLOG_RETENTION_DAYS = 180
 
 # --- Celery ---------------------------------------------------------------------------------------------------
@@ -271,6 +275,7 @@ PASSWORD_REMINDER_DAYS = (7, 3, 1)
 PASSWORD_HISTORY_DEPTH = 5
 # Roles that must sign in with a second factor (TOTP). Empty to turn the requirement off for a deployment.
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "account_admin,security_officer")
+OTP_TOTP_ISSUER = "上海社区云运营管理门户"
 # Sign-ins outside these hours (local time) are flagged to the account's admin.
 WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "7")), int(os.environ.get("WORKING_HOURS_END", "21")))
 FAILED_SIGN_IN_BURST = int(os.environ.get("FAILED_SIGN_IN_BURST", "10"))  # per account per hour → flagged
