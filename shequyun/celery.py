@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "shequyun.tasks.prune_audit_events",
         "schedule": crontab(hour=3, minute=10),
     },
+    "password-expiry-reminders": {
+        "task": "accounts.tasks.password_expiry_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

@@ -115,3 +115,14 @@ def test_created_password_is_never_in_the_audit_log(make_user):
     assert initial not in str(entry.changes)
     assert "password" not in entry.changes_dict
     assert entry.actor == admin
+
+
+@pytest.mark.django_db
+def test_reminder_task_is_scheduled_and_idempotent(make_user):
+    from accounts.tasks import remind_password_expiry
+    from shequyun.celery import app
+
+    assert any(e["task"] == "accounts.tasks.password_expiry_reminders" for e in app.conf.beat_schedule.values())
+    _expiring_in(make_user, 1)
+    assert remind_password_expiry.delay().get() == 1
+    assert remind_password_expiry.delay().get() == 0
