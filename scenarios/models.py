@@ -1,0 +1,144 @@
+"""Application scenarios (应用场景, 000 Art. 11-13, 16): the inventory, onboarding applications and their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shequyun.scoping import ScopedQuerySet
+
+credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", _("统一社会信用代码应为 18 位（数字或大写字母）。")
+)
+
+
+class Category(models.TextChoices):
+    COMMUNITY_MANAGEMENT = "community_management", _("社区管理")
+    PUBLIC_SERVICE = "public_service", _("民生服务")
+    SELF_GOVERNANCE = "self_governance", _("自治共治")
+    DAILY_OFFICE = "daily_office", _("日常办公")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")  # being written by the applicant (also after a return)
+    SUBMITTED = "submitted", _("待核准")  # waiting on the superior competent department
+    APPROVED = "approved", _("已核准待报备")  # waiting on the city operations office to acknowledge the filing
+    REJECTED = "rejected", _("未核准")  # final
+    FILED = "filed", _("已报备")  # the applicant may take it online
+    ONLINE = "online", _("运行中")
+    RECTIFYING = "rectifying", _("整改中")  # evaluation required changes; deadline in rectify_deadline
+    OFFLINE = "offline", _("已下线")  # offboarded, withdrawn or merged into another scenario
+    DISCONNECTED = "disconnected", _("已断开")  # emergency disconnection by the city operations office
+
+
+class ScenarioQuerySet(ScopedQuerySet):
+    scope_path_lookup = "region__path"
+
+    def published(self) -> ScenarioQuerySet:
+        """The public inventory: online scenarios, readable by every authenticated client across regions."""
+        return self.filter(status=Status.ONLINE)
+
+
+class Scenario(models.Model):
+    name = models.CharField(_("场景名称"), max_length=200)
+    category = models.CharField(_("类别"), max_length=30, choices=Category.choices)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("建设区域"), on_delete=models.PROTECT, related_name="scenarios"
+    )
+    building_unit = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("建设单位"), on_delete=models.PROTECT, related_name="scenarios"
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=50)
+    developer_name = models.CharField(_("开发单位"), max_length=200)
+    developer_credit_code = models.CharField(_("开发单位统一社会信用代码"), max_length=18, validators=[credit_code_validator])
+    developer_contact = models.CharField(_("开发单位联系人"), max_length=50)
+    developer_phone = models.CharField(_("开发单位联系电话"), max_length=30)
+    has_public_opinion = models.BooleanField(
+        _("具有舆论属性或社会动员能力"), default=False, help_text=_("如是，须提交用户行为管理方案。")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    scope_regions = models.ManyToManyField(
+        "accounts.Region", verbose_name=_("推广范围"), blank=True, related_name="promoted_scenarios"
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    search_tokens = models.TextField(editable=False, blank=True)  # jieba tokens of name + function summary
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    online_since = models.DateTimeField(_("上线时间"), null=True, blank=True)
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("应用场景")
+        verbose_name_plural = _("应用场景")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "category"], name="scenario_status_category"),
+            models.Index(fields=["developer_name"], name="scenario_developer"),
+            models.Index(fields=["name"], name="scenario_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(merged_into__isnull=False) | models.Q(status="offline"),
+                name="scenario_merged_is_offline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    scope_path_lookup = "scenario__region__path"
+
+
+class Application(models.Model):
+    """The onboarding application of a scenario (000 Art. 12): everything the superior department reviews."""
+
+    scenario = models.OneToOneField(Scenario, on_delete=models.PROTECT, related_name="application")
+    function_summary = models.TextField(_("功能概述"), blank=True)
+    operating_mechanism = models.TextField(_("运行机制"), blank=True)
+    integration_needs = models.TextField(_("技术对接需求"), blank=True)
+    developer_info = models.TextField(_("开发单位情况"), blank=True)
+    risk_report = models.FileField(_("安全风险评估报告"), upload_to="scenarios/reports/%Y/%m/", blank=True, max_length=300)
+    risk_report_name = models.CharField(_("报告原文件名"), max_length=255, blank=True)
+    risk_report_type = models.CharField(_("报告类型"), max_length=10, blank=True)  # pdf / docx / doc, sniffed
+    behaviour_plan = models.TextField(_("用户行为管理方案"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("核准时间"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接入申请")
+        verbose_name_plural = _("接入申请")
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · 接入申请"
+
+
+class ScenarioEvent(models.Model):
+    """One row per transition: who, when, from, to, which action and why. Never updated."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("意见"), blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("场景流转记录")
+        verbose_name_plural = _("场景流转记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.from_status}→{self.to_status}"

@@ -1,0 +1,83 @@
+"""Reads of the scenarios app. Everything starts from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import OrganisationKind, Region, RegionLevel
+from accounts.permissions import superior_competent_region
+
+from .models import Scenario, ScenarioEvent, Status
+from .similarity import Match, rank, tokenize
+
+LIST_RELATED = ("region", "building_unit", "merged_into")
+
+
+def scenario_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Scenario]:
+    filters = filters or {}
+    queryset = Scenario.objects.visible_to(user).select_related(*LIST_RELATED)
+    if filters.get("level"):
+        queryset = queryset.filter(region__level=filters["level"])
+    if filters.get("region"):
+        region = Region.objects.filter(code=filters["region"]).only("path").first()
+        queryset = queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+    if filters.get("category"):
+        queryset = queryset.filter(category=filters["category"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("developer"):
+        queryset = queryset.filter(developer_name__icontains=filters["developer"])
+    if filters.get("q"):
+        queryset = queryset.filter(Q(name__icontains=filters["q"]) | Q(application__function_summary__icontains=filters["q"]))
+    return queryset
+
+
+def scenario_get_visible(*, user: Any, pk: Any) -> Scenario:
+    scenario = (Scenario.objects.visible_to(user).select_related(*LIST_RELATED, "application", "created_by")
+                .filter(pk=pk).first() if str(pk).isdigit() else None)
+    if scenario is None:
+        raise Http404("No scenario matches the given query.")
+    return scenario
+
+
+def scenario_history(scenario: Scenario) -> QuerySet[ScenarioEvent]:
+    return scenario.events.select_related("actor").order_by("created_at", "id")
+
+
+def review_queue(*, user: Any) -> QuerySet[Scenario]:
+    """Applications waiting on this reviewer, oldest first: submitted scenarios whose superior competent
+    department is the reviewer's region (and, for the city operations office, approved ones waiting for filing)."""
+    if user.region is None:
+        return Scenario.objects.none()
+    waiting = Q(pk__in=[])
+    if user.organisation and user.organisation.kind == OrganisationKind.COMPETENT_DEPT:
+        own = user.region
+        if own.level == RegionLevel.CITY:
+            waiting |= Q(status=Status.SUBMITTED, region__level__in=[RegionLevel.CITY, RegionLevel.DISTRICT])
+        elif own.level == RegionLevel.DISTRICT:
+            waiting |= Q(status=Status.SUBMITTED, region__path__startswith=own.path,
+                         region__level__in=[RegionLevel.STREET, RegionLevel.VILLAGE])
+    if user.organisation and user.organisation.kind == OrganisationKind.OPERATIONS_OFFICE and user.region.level == RegionLevel.CITY:
+        waiting |= Q(status=Status.APPROVED)
+    return (Scenario.objects.visible_to(user).filter(waiting).select_related(*LIST_RELATED, "application")
+            .order_by("application__submitted_at", "pk"))
+
+
+def similar_scenarios(*, name: str, summary: str, exclude: int | None = None, limit: int = 5) -> list[tuple[Scenario, float]]:
+    """Existing scenarios with similar functions, across the whole inventory (published information only)."""
+    corpus = Scenario.objects.exclude(status__in=[Status.REJECTED, Status.DRAFT]).exclude(merged_into__isnull=False)
+    matches: list[Match] = rank(tokenize(name, summary), corpus.values_list("pk", "search_tokens").iterator(),
+                                exclude=exclude, limit=limit)
+    by_pk = Scenario.objects.select_related("region").in_bulk([m.scenario_id for m in matches])
+    return [(by_pk[m.scenario_id], m.score) for m in matches if m.scenario_id in by_pk]
+
+
+def reviewer_region_for(scenario: Scenario) -> Region:
+    return superior_competent_region(scenario.region)
+
+
+def events_prefetch() -> Prefetch:
+    return Prefetch("events", queryset=ScenarioEvent.objects.select_related("actor").order_by("created_at", "id"))

@@ -1,0 +1,219 @@
+"""All writes on scenarios. Each checks permission, validates, transitions through the one table, audits, notifies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, OrganisationKind, Region, User
+from accounts.permissions import may_apply_for, may_evaluate, superior_competent_region
+from accounts.roles import Role
+from shequyun.audit import acting_as
+from shequyun.errors import Conflict
+from shequyun.notifications.services import notify
+from shequyun.uploads import sniff_upload, stored_file
+from shequyun.workflow import Transition, Workflow, transition
+
+from .models import Application, Scenario, ScenarioEvent, Status
+from .similarity import tokenize
+from .transitions import TRANSITIONS
+
+REPORT_TYPES = {"pdf", "docx", "doc"}
+REPORT_MAX_BYTES = 20 * 1024 * 1024
+SCENARIO_FIELDS = ["name", "category", "responsible_person", "developer_name", "developer_credit_code",
+                   "developer_contact", "developer_phone", "has_public_opinion"]
+APPLICATION_FIELDS = ["function_summary", "operating_mechanism", "integration_needs", "developer_info", "behaviour_plan"]
+
+
+def _record(scenario: Scenario, step: Transition, actor: Any, comment: str, previous: str, **extra: Any) -> None:
+    ScenarioEvent.objects.create(scenario=scenario, action=step.action, from_status=previous, to_status=step.target,
+                                 actor=actor, comment=comment or "", extra=extra)
+
+
+def next_actors(scenario: Scenario) -> list[User]:
+    """Who has to act now that the scenario is in its current state."""
+    if scenario.status == Status.SUBMITTED:
+        region = superior_competent_region(scenario.region)
+        return list(User.objects.filter(region=region, is_active=True, groups__name=Role.REVIEWER.value,
+                                        organisation__kind=OrganisationKind.COMPETENT_DEPT))
+    if scenario.status == Status.APPROVED:
+        return list(User.objects.filter(region__depth=0, is_active=True, groups__name=Role.OPERATOR.value,
+                                        organisation__kind=OrganisationKind.OPERATIONS_OFFICE))
+    return [scenario.created_by]
+
+
+def _after(scenario: Scenario, step: Transition, actor: Any, comment: str) -> None:
+    notify(
+        recipients=[u for u in next_actors(scenario) if u.pk != getattr(actor, "pk", None)],
+        title=_("应用场景“%(name)s”：%(action)s") % {"name": scenario.name, "action": step.label},
+        body=comment,
+        url=f"/scenarios/{scenario.pk}/",
+        target=scenario,
+    )
+
+
+WORKFLOW = Workflow(name="scenario", transitions=TRANSITIONS, record=_record, after=_after)
+
+
+def _apply(scenario: Scenario, values: dict[str, Any], fields: list[str]) -> list[str]:
+    changed = []
+    for name in fields:
+        if name in values and values[name] is not None:
+            setattr(scenario, name, values[name])
+            changed.append(name)
+    return changed
+
+
+def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
+    obj.full_clean(exclude=exclude or [], validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def scenario_create(*, actor: Any, region: Region, building_unit: Organisation | None = None, **values: Any) -> Scenario:
+    """Register a scenario built by ``region`` and open its (draft) onboarding application."""
+    if not may_apply_for(actor, region):
+        raise PermissionDenied(_("只有建设区域的工作人员可以登记应用场景。"))
+    if building_unit is None:
+        building_unit = actor.organisation if actor.organisation and actor.organisation.region_id == region.pk else (
+            Organisation.objects.filter(region=region).order_by("pk").first() or actor.organisation)
+    scenario = Scenario(region=region, building_unit=building_unit, created_by=actor)
+    _apply(scenario, values, SCENARIO_FIELDS)
+    _full_clean(scenario, exclude=["search_tokens"])
+    application = Application(**{k: values.get(k) or "" for k in APPLICATION_FIELDS})
+    scenario.search_tokens = " ".join(tokenize(scenario.name, application.function_summary))
+    with acting_as(actor):
+        scenario.save()
+        application.scenario = scenario
+        application.save()
+    return scenario
+
+
+def _require_draft_applicant(actor: Any, scenario: Scenario) -> None:
+    if not may_apply_for(actor, scenario.region):
+        raise PermissionDenied(_("只有申请单位可以修改申请。"))
+    if scenario.status != Status.DRAFT:
+        raise Conflict(_("申请已提交，不能修改（当前状态：%(s)s）。") % {"s": scenario.get_status_display()},
+                       status=scenario.status)
+
+
+@transaction.atomic
+def application_update(*, actor: Any, scenario: Scenario, risk_report: Any = None, **values: Any) -> Scenario:
+    """Edit a draft: scenario fields and application fields; a new risk report replaces the old one."""
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _require_draft_applicant(actor, scenario)
+    application = scenario.application
+    changed = _apply(scenario, values, SCENARIO_FIELDS)
+    app_changed = _apply(application, values, APPLICATION_FIELDS)
+    _full_clean(scenario, exclude=["search_tokens"])
+    if risk_report is not None:
+        extension = sniff_upload(risk_report, field="risk_report", allowed=REPORT_TYPES, max_bytes=REPORT_MAX_BYTES)
+        application.risk_report_name = str(getattr(risk_report, "name", ""))[:255]
+        application.risk_report_type = extension
+        application.risk_report.save(stored_file(risk_report, extension=extension).name, risk_report, save=False)
+        app_changed += ["risk_report", "risk_report_name", "risk_report_type"]
+    scenario.search_tokens = " ".join(tokenize(scenario.name, application.function_summary))
+    with acting_as(actor):
+        scenario.save(update_fields=[*changed, "search_tokens", "updated_at"])
+        if app_changed:
+            application.save(update_fields=app_changed)
+    return scenario
+
+
+def application_missing(scenario: Scenario) -> dict[str, list[str]]:
+    """What 000 Art. 12 requires and the application still lacks, field by field (read fresh from the database)."""
+    application = Application.objects.get(scenario_id=scenario.pk)
+    required = {
+        "function_summary": _("请填写功能概述。"),
+        "operating_mechanism": _("请填写运行机制。"),
+        "integration_needs": _("请填写技术对接需求。"),
+        "developer_info": _("请填写开发单位情况。"),
+    }
+    missing = {f: [m] for f, m in required.items() if not getattr(application, f).strip()}
+    if not application.risk_report:
+        missing["risk_report"] = [_("请上传安全风险评估报告（PDF 或 Word）。")]
+    if scenario.has_public_opinion and not application.behaviour_plan.strip():
+        missing["behaviour_plan"] = [_("具有舆论属性或社会动员能力的场景须提交用户行为管理方案。")]
+    return missing
+
+
+def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment: str = "") -> Scenario:
+    """Plain transitions (submit, approve, return, reject, file, go_online, report_rectified, offboard,
+    request_offboarding, disconnect, reconnect). Merge, promote and rectify have their own services."""
+    from .transitions import SPECIAL_ACTIONS
+
+    if action in SPECIAL_ACTIONS:
+        raise Conflict(_("该操作需要更多信息。"), action=action)
+    if action == "submit" and scenario.status == Status.DRAFT:
+        missing = application_missing(scenario)
+        if missing:
+            raise ValidationError(missing)
+
+    def stamp(locked: Scenario, step: Transition) -> list[str]:
+        now = timezone.now()
+        if step.action == "submit":
+            Application.objects.filter(scenario=locked).update(submitted_at=now)
+        elif step.action in {"approve", "reject"}:
+            Application.objects.filter(scenario=locked).update(decided_at=now)
+        elif step.action == "go_online":
+            locked.online_since = now
+            return ["online_since", "updated_at"]
+        elif step.action == "report_rectified":
+            locked.rectify_deadline = None
+            return ["rectify_deadline", "updated_at"]
+        return ["updated_at"]
+
+    return transition(WORKFLOW, obj=scenario, action=action, actor=actor, comment=comment, extra_update=stamp)
+
+
+def scenario_merge(*, actor: Any, scenario: Scenario, into: Scenario, comment: str) -> Scenario:
+    """Merge a similar scenario into a survivor: it goes offline and points at the survivor; both histories
+    keep the link."""
+    if into.pk == scenario.pk:
+        raise ValidationError({"into": [_("不能合并到自身。")]})
+    if into.status != Status.ONLINE or into.merged_into_id:
+        raise ValidationError({"into": [_("只能合并到运行中的场景。")]})
+    if not may_evaluate(actor, into.region):
+        raise ValidationError({"into": [_("目标场景不在您的管辖范围内。")]})
+
+    def point(locked: Scenario, step: Transition) -> list[str]:
+        locked.merged_into = into
+        return ["merged_into", "updated_at"]
+
+    merged = transition(WORKFLOW, obj=scenario, action="merge", actor=actor, comment=comment, extra_update=point,
+                        merged_into=into.pk)
+    with acting_as(actor):
+        ScenarioEvent.objects.create(scenario=into, action="absorbed", from_status=into.status, to_status=into.status,
+                                     actor=actor, comment=comment, extra={"merged_from": scenario.pk})
+    return merged
+
+
+def scenario_promote(*, actor: Any, scenario: Scenario, regions: list[Region], comment: str = "") -> Scenario:
+    """Widen a scenario's scope to more regions (all within the evaluator's subtree)."""
+    if not regions:
+        raise ValidationError({"regions": [_("请选择推广的区域。")]})
+    outside = [r.name for r in regions if not may_evaluate(actor, r)]
+    if outside:
+        raise ValidationError({"regions": [_("不在您的管辖范围内：%(r)s") % {"r": "、".join(outside)}]})
+    with transaction.atomic():
+        promoted = transition(WORKFLOW, obj=scenario, action="promote", actor=actor, comment=comment,
+                              regions=[r.code for r in regions])
+        with acting_as(actor):
+            promoted.scope_regions.add(*regions)
+    return promoted
+
+
+def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment: str) -> Scenario:
+    if deadline is None or deadline <= timezone.localdate():
+        raise ValidationError({"deadline": [_("整改期限必须晚于今天。")]})
+
+    def set_deadline(locked: Scenario, step: Transition) -> list[str]:
+        locked.rectify_deadline = deadline
+        return ["rectify_deadline", "updated_at"]
+
+    return transition(WORKFLOW, obj=scenario, action="rectify", actor=actor, comment=comment,
+                      extra_update=set_deadline, deadline=deadline.isoformat())

@@ -1,0 +1,108 @@
+"""The transition engine, written once for every workflow (scenarios now; content review and incidents next).
+
+A workflow is an explicit table ``(from_state, action) -> Transition(to_state, allowed)``. One function,
+:func:`transition`, applies an action: it locks the row (``select_for_update``), looks the pair up or raises
+:class:`shequyun.errors.Conflict` (HTTP 409, with the current state), asks the table's permission rule (raises
+PermissionDenied, HTTP 403), changes the state, saves with ``update_fields``, records a history row through the
+workflow's ``record`` callback, audits (django-auditlog sees the save, attributed to the actor) and runs the
+``after`` hook on commit (notifications). ``available_actions`` builds UI buttons from the same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .audit import acting_as
+from .errors import Conflict
+
+Rule = Callable[[Any, Any], bool]  # (user, obj) -> may act
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    allowed: Rule
+    label: str = ""
+    needs_comment: bool = False
+    style: str = "primary"  # button style in the UI: primary, outline-primary, danger …
+
+
+@dataclass
+class Workflow:
+    name: str
+    transitions: Iterable[Transition]
+    state_field: str = "status"
+    #: record(obj, transition, actor, comment, previous_state, **extra) writes the history row
+    record: Callable[..., Any] | None = None
+    #: after(obj, transition, actor, comment) runs on commit (notify whoever must act next)
+    after: Callable[..., Any] | None = None
+    table: dict[tuple[str, str], Transition] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.table = {}
+        for t in self.transitions:
+            key = (t.source, t.action)
+            if key in self.table:
+                raise ValueError(f"{self.name}: duplicate transition {key}")
+            self.table[key] = t
+
+    @property
+    def actions(self) -> set[str]:
+        return {action for _source, action in self.table}
+
+    def get(self, state: str, action: str) -> Transition | None:
+        return self.table.get((state, action))
+
+    def available_actions(self, obj: Any, user: Any) -> list[Transition]:
+        state = getattr(obj, self.state_field)
+        return [t for (source, _a), t in self.table.items() if source == state and t.allowed(user, obj)]
+
+
+def transition(
+    workflow: Workflow, *, obj: models.Model, action: str, actor: Any, comment: str = "",
+    extra_update: Callable[[Any, Transition], list[str]] | None = None, **extra: Any,
+) -> models.Model:
+    """Apply ``action`` to ``obj`` as ``actor``. Exactly one of two concurrent callers wins: the row is locked and
+    the state re-read, so the loser sees the new state and gets a 409."""
+    if action not in workflow.actions:
+        raise Conflict(_("未知操作：%(action)s") % {"action": action}, action=action)
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        state = getattr(locked, workflow.state_field)
+        step = workflow.get(state, action)
+        if step is None:
+            raise Conflict(
+                _("当前状态为“%(state)s”，不能执行此操作。") % {"state": _state_label(locked, workflow.state_field)},
+                status=state, action=action,
+            )
+        if not step.allowed(actor, locked):
+            raise PermissionDenied(_("您无权执行此操作。"))
+        if step.needs_comment and not (comment or "").strip():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"comment": [_("请填写意见。")]})
+        setattr(locked, workflow.state_field, step.target)
+        fields = [workflow.state_field]
+        if extra_update is not None:
+            fields += extra_update(locked, step)
+        with acting_as(actor):
+            locked.save(update_fields=fields)
+            if workflow.record is not None:
+                workflow.record(locked, step, actor, comment, state, **extra)
+        if workflow.after is not None:
+            after = workflow.after
+            transaction.on_commit(lambda: after(locked, step, actor, comment))
+    return locked
+
+
+def _state_label(obj: Any, field_name: str) -> str:
+    display = getattr(obj, f"get_{field_name}_display", None)
+    return str(display()) if display else str(getattr(obj, field_name))
