@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import ApplicationViewSet, PublicScenarioViewSet, ScenarioViewSet
+
+router = SimpleRouter()
+router.register("scenarios/applications", ApplicationViewSet, basename="scenario-application")
+router.register("scenarios/public", PublicScenarioViewSet, basename="scenario-public")
+router.register("scenarios", ScenarioViewSet, basename="scenario")
+
+urlpatterns = router.urls

@@ -1,0 +1,200 @@
+"""REST for scenarios: the inventory, the public inventory, applications and every workflow action.
+Thin: each action is one service call; errors map to 400/403/404/409 in shequyun/api.py."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scenarios import services
+from scenarios.models import Application, Scenario
+from scenarios.selectors import events_prefetch
+from shequyun.api import ScopedQuerysetMixin
+from shequyun.uploads import MIME_BY_EXTENSION
+
+from .filters import ApplicationFilter, ScenarioFilter
+from .serializers import (
+    ApplicationSerializer,
+    ApplicationWriteSerializer,
+    CommentSerializer,
+    MergeSerializer,
+    PublicScenarioSerializer,
+    ScenarioDetailSerializer,
+    ScenarioSerializer,
+    ScenarioWriteSerializer,
+)
+
+ORDERING = ["name", "created_at", "updated_at", "online_since", "status", "category"]
+
+
+def _comment(request: Request) -> str:
+    data = CommentSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data.get("comment", "")
+
+
+@extend_schema(tags=["scenarios"])
+class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The inventory (清单) of the caller's subtree."""
+
+    queryset = Scenario.objects.select_related("region", "building_unit").order_by("-updated_at", "-id")
+    lookup_value_regex = r"\d+"
+    filterset_class = ScenarioFilter
+    search_fields = ["name", "developer_name", "application__function_summary"]
+    ordering_fields = ORDERING
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(events_prefetch(), "scope_regions")
+        return queryset
+
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        return ScenarioDetailSerializer if self.action == "retrieve" else ScenarioSerializer
+
+    def _out(self, scenario: Scenario, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().prefetch_related(events_prefetch(), "scope_regions").get(pk=scenario.pk)
+        return Response(ScenarioDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ScenarioWriteSerializer, responses={201: ScenarioDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = ScenarioWriteSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        region = values.pop("region", None) or request.user.region
+        return self._out(services.scenario_create(actor=request.user, region=region, **values), status.HTTP_201_CREATED)
+
+    def _transition(self, request: Request, action_name: str) -> Response:
+        scenario = self.get_object()
+        return self._out(services.scenario_transition(actor=request.user, scenario=scenario, action=action_name,
+                                                      comment=_comment(request)))
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="go-online")
+    def go_online(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "go_online")
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def disconnect(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "disconnect")
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def reconnect(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "reconnect")
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="report-rectified")
+    def report_rectified(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "report_rectified")
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="request-offboarding")
+    def request_offboarding(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "request_offboarding")
+
+    @extend_schema(request=CommentSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def offboard(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "offboard")
+
+    @extend_schema(request=MergeSerializer, responses={200: ScenarioDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        scenario = self.get_object()
+        data = MergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        into = self.get_queryset().filter(pk=data.validated_data["into"]).first()
+        if into is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"into": ["目标场景不存在或不在您的管辖范围内。"]})
+        return self._out(services.scenario_merge(actor=request.user, scenario=scenario, into=into,
+                                                 comment=data.validated_data.get("comment", "")))
+
+
+@extend_schema(tags=["scenarios"])
+class PublicScenarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The published inventory: online scenarios of the whole city, no personal data, for every authenticated client."""
+
+    queryset = Scenario.objects.published().select_related("region", "building_unit").order_by("name", "id")
+    serializer_class = PublicScenarioSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = ScenarioFilter
+    search_fields = ["name", "developer_name"]
+    ordering_fields = ORDERING
+
+
+@extend_schema(tags=["scenarios"])
+class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Onboarding applications with their actions: submit, approve, return, reject, file."""
+
+    queryset = Application.objects.select_related("scenario", "scenario__region", "scenario__building_unit").order_by(
+        "-scenario__updated_at", "-id")
+    serializer_class = ApplicationSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = ApplicationFilter
+
+    def _out(self, application: Application) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ApplicationWriteSerializer, responses={200: ApplicationSerializer})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = ApplicationWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.application_update(actor=request.user, scenario=application.scenario, **data.validated_data)
+        return self._out(application)
+
+    def _transition(self, request: Request, action_name: str) -> Response:
+        application = self.get_object()
+        services.scenario_transition(actor=request.user, scenario=application.scenario, action=action_name,
+                                     comment=_comment(request))
+        return self._out(application)
+
+    @extend_schema(request=CommentSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "submit")
+
+    @extend_schema(request=CommentSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "approve")
+
+    @extend_schema(request=CommentSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "return")
+
+    @extend_schema(request=CommentSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "reject")
+
+    @extend_schema(request=CommentSerializer, responses={200: ApplicationSerializer})
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_(self, request: Request, pk: str | None = None) -> Response:
+        return self._transition(request, "file")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def report(self, request: Request, pk: str | None = None) -> FileResponse:
+        return report_response(self.get_object())
+
+
+def report_response(application: Application) -> FileResponse:
+    """Serve the risk report of a visible application, inline, with the sniffed content type."""
+    if not application.risk_report:
+        raise Http404
+    response = FileResponse(application.risk_report.open("rb"),
+                            content_type=MIME_BY_EXTENSION.get(application.risk_report_type, "application/octet-stream"))
+    response["Content-Disposition"] = f"inline; filename=report.{application.risk_report_type}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
