@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
+from scenarios import views as scenario_views
 
 from . import views
 from .notifications.api import NotificationViewSet
@@ -27,7 +28,8 @@ api_v1 = [
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("scenarios/", views.module_index, {"module": "scenarios"}, name="scenarios-index"),
+    path("scenarios/", scenario_views.inventory, name="scenarios-index"),
+    path("scenarios/", include("scenarios.urls")),
     path("content/", views.module_index, {"module": "content"}, name="content-index"),
     path("security/", views.module_index, {"module": "security"}, name="security-index"),
     path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),

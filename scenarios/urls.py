@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scenarios"
+
+urlpatterns = [
+    path("", views.inventory, name="inventory"),
+    path("new/", views.scenario_new, name="new"),
+    path("similar/", views.similar, name="similar"),
+    path("queue/", views.queue, name="queue"),
+    path("<int:pk>/", views.scenario_detail, name="detail"),
+    path("<int:pk>/edit/", views.scenario_edit, name="edit"),
+    path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/act/<slug:action>/", views.scenario_act, name="act"),
+]

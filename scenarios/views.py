@@ -1,0 +1,194 @@
+"""Browser pages of the scenarios module. Every write is one call into scenarios/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import may_apply_for
+from shequyun.errors import Conflict
+from shequyun.exports import xlsx_response
+from shequyun.workdays import calendar
+
+from . import selectors, services
+from .api.views import report_response
+from .forms import CommentForm, InventoryFilterForm, ScenarioForm
+from .models import Status
+from .transitions import SPECIAL_ACTIONS
+
+SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def inventory(request: HttpRequest) -> HttpResponse:
+    form = InventoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.scenario_list(user=request.user, filters=filters).order_by(
+        SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            request=request, filename="应用场景清单.xlsx", title="应用场景清单",
+            headers=["编号", "场景名称", "类别", "建设区域", "建设单位", "开发单位", "状态", "上线时间"],
+            rows=([s.pk, s.name, s.get_category_display(), s.region.name, s.building_unit.name, s.developer_name,
+                   s.get_status_display(), s.online_since.date().isoformat() if s.online_since else ""]
+                  for s in queryset[:50000]),
+        )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "scenarios/inventory.html", {
+        "form": form, "page": page, "querystring": params.urlencode(), "sort": request.GET.get("sort", ""),
+        "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
+        "queue_count": selectors.review_queue(user=request.user).count(),
+    })
+
+
+@login_required
+def scenario_new(request: HttpRequest) -> HttpResponse:
+    if request.user.region is None or not may_apply_for(request.user, request.user.region):
+        raise PermissionDenied
+    form = ScenarioForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        report = data.pop("risk_report")
+        try:
+            scenario = services.scenario_create(actor=request.user, region=request.user.region, **data)
+            if report:
+                services.application_update(actor=request.user, scenario=scenario, risk_report=report)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("已保存草稿。材料齐全后即可提交核准。"))
+            return redirect("scenarios:detail", pk=scenario.pk)
+    return render(request, "scenarios/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    if not may_apply_for(request.user, scenario.region):
+        raise PermissionDenied
+    application = scenario.application
+    initial = {f: getattr(scenario, f) for f in services.SCENARIO_FIELDS}
+    initial |= {f: getattr(application, f) for f in services.APPLICATION_FIELDS}
+    form = ScenarioForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(actor=request.user, scenario=scenario, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("scenarios:detail", pk=scenario.pk)
+        else:
+            messages.success(request, _("申请已保存。"))
+            return redirect("scenarios:detail", pk=scenario.pk)
+    return render(request, "scenarios/form.html", {"form": form, "scenario": scenario})
+
+
+def _context(request: HttpRequest, scenario: Any) -> dict[str, Any]:
+    actions = [t for t in services.WORKFLOW.available_actions(scenario, request.user) if t.action not in SPECIAL_ACTIONS]
+    return {
+        "scenario": scenario, "application": scenario.application, "actions": actions,
+        "history": selectors.scenario_history(scenario), "comment_form": CommentForm(),
+        "similar": selectors.similar_scenarios(name=scenario.name, summary=scenario.application.function_summary,
+                                               exclude=scenario.pk),
+        "missing": services.application_missing(scenario) if scenario.status == Status.DRAFT else {},
+        "can_edit": scenario.status == Status.DRAFT and may_apply_for(request.user, scenario.region),
+        "can_merge": any(t.action == "merge" for t in services.WORKFLOW.available_actions(scenario, request.user)),
+    }
+
+
+@login_required
+def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    return render(request, "scenarios/detail.html", _context(request, scenario))
+
+
+@require_POST
+@login_required
+def scenario_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    action = action.replace("-", "_")
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
+    came_from_review = request.POST.get("from") == "review"
+    try:
+        if action == "merge":
+            into = selectors.scenario_get_visible(user=request.user, pk=request.POST.get("into", ""))
+            services.scenario_merge(actor=request.user, scenario=scenario, into=into, comment=comment)
+        else:
+            services.scenario_transition(actor=request.user, scenario=scenario, action=action, comment=comment)
+    except Conflict as exc:
+        messages.error(request, _("操作未执行：%(m)s 可能已有其他人处理了该事项，页面已刷新。") % {"m": exc.message})
+        return redirect("scenarios:detail", pk=scenario.pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect("scenarios:review" if came_from_review else "scenarios:detail", pk=scenario.pk)
+    except Http404:
+        messages.error(request, _("请选择要合并到的场景。"))
+        return redirect("scenarios:detail", pk=scenario.pk)
+    messages.success(request, _("操作已完成。"))
+    if came_from_review:
+        following = selectors.review_queue(user=request.user).first()
+        if following is not None:
+            return redirect("scenarios:review", pk=following.pk)
+        return redirect("scenarios:queue")
+    return redirect("scenarios:detail", pk=scenario.pk)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    return report_response(scenario.application)
+
+
+def _age_badge(since: Any) -> dict[str, Any]:
+    if since is None:
+        return {"days": 0, "text": _("刚提交")}
+    days = calendar.working_days_between(timezone.localdate(since), timezone.localdate())
+    return {"days": days, "text": _("已等待 %(n)d 个工作日") % {"n": days} if days else _("今天提交")}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.review_queue(user=request.user)[:200])
+    rows = [{"scenario": s, "age": _age_badge(s.application.submitted_at if s.status == Status.SUBMITTED else s.updated_at)}
+            for s in items]
+    return render(request, "scenarios/queue.html", {
+        "rows": rows, "queue_count": len(rows),
+        "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
+    })
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    context = _context(request, scenario)
+    context["age"] = _age_badge(scenario.application.submitted_at)
+    return render(request, "scenarios/review.html", context)
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx partial: existing scenarios with similar functions while drafting."""
+    name = request.GET.get("name", "")[:200]
+    summary = request.GET.get("function_summary", "")[:4000]
+    exclude = request.GET.get("exclude")
+    found = selectors.similar_scenarios(name=name, summary=summary,
+                                        exclude=int(exclude) if exclude and exclude.isdigit() else None)
+    return render(request, "scenarios/_similar.html", {"similar": found})
