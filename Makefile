@@ -34,6 +34,7 @@ migrate: install
 seed: migrate
 	$(MANAGE) load_divisions
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_scenarios
 
 # Web server, Celery worker and Celery beat in one terminal (honcho), on the embedded SQLite database and
 # kombu's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.

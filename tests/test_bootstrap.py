@@ -66,3 +66,16 @@ def test_production_refuses_a_missing_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_scenarios_are_idempotent(regions):
+    from scenarios.models import Scenario
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo_scenarios", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo_scenarios", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert dict(Scenario.objects.values_list("name", "status")) == {
+        "东明路街道为老服务预约": "online", "东明路街道居民议事厅": "submitted",
+        "东明路街道垃圾分类积分": "filed", "东明路街道日常排班": "draft",
+    }

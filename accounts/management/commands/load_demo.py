@@ -21,6 +21,13 @@ DEMO = [
      [Role.ACCOUNT_ADMIN, Role.REVIEWER]),
     ("sanlinyuan_staff", "三林苑居委会工作人员", "310115015001", "三林苑居委会", OrganisationKind.COMMITTEE,
      [Role.STAFF]),
+    # Scenario onboarding along the same chain: applicant, district reviewer (pudong_admin), city reviewer, filing.
+    ("dongming_operator", "东明路街道运营人员", "310115015000", "东明路街道办事处", OrganisationKind.COMPETENT_DEPT,
+     [Role.OPERATOR]),
+    ("city_reviewer", "市民政局审核人员", "310000000000", "上海市民政局", OrganisationKind.COMPETENT_DEPT,
+     [Role.REVIEWER]),
+    ("pudong_auditor", "浦东新区审计员", "310115000000", "浦东新区民政局", OrganisationKind.COMPETENT_DEPT,
+     [Role.AUDITOR]),
 ]
 
 
