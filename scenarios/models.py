@@ -142,3 +142,104 @@ class ScenarioEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} {self.from_status}→{self.to_status}"
+
+
+class UsageMetric(models.Model):
+    """Daily usage pushed by a scenario's operator over the API; one row per scenario and day (re-posting replaces)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="metrics")
+    date = models.DateField(_("日期"))
+    active_users = models.PositiveIntegerField(_("活跃用户数"))
+    visits = models.PositiveIntegerField(_("访问量"))
+    households_reached = models.PositiveIntegerField(_("覆盖户数"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("使用数据")
+        verbose_name_plural = _("使用数据")
+        ordering = ["scenario", "date"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "date"], name="metric_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.date}"
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    scope_path_lookup = "region__path"
+
+
+class EvaluationCampaign(models.Model):
+    """A periodic evaluation (000 Art. 13) run by a city or district for its subtree; quarterly by default."""
+
+    region = models.ForeignKey("accounts.Region", verbose_name=_("组织区域"), on_delete=models.PROTECT,
+                               related_name="evaluation_campaigns")
+    period = models.CharField(_("评估周期"), max_length=20)  # e.g. 2026Q4
+    due_date = models.DateField(_("截止日期"))
+    due_provisional = models.BooleanField(_("截止日期按暂定日历计算"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评估批次")
+        verbose_name_plural = _("评估批次")
+        ordering = ["-period", "region__code"]
+        constraints = [models.UniqueConstraint(fields=["region", "period"], name="campaign_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.period}"
+
+
+class EvaluationStatus(models.TextChoices):
+    DUE = "due", _("待评估")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+
+
+class Outcome(models.TextChoices):
+    PROMOTE = "promote", _("推广")
+    KEEP = "keep", _("保持")
+    RECTIFY = "rectify", _("限期整改")
+    OFFBOARD = "offboard", _("下线")
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    scope_path_lookup = "scenario__region__path"
+
+
+class Evaluation(models.Model):
+    """One scenario's evaluation report in a campaign: four dimensions of 000 Art. 13, scores and findings, outcome."""
+
+    campaign = models.ForeignKey(EvaluationCampaign, on_delete=models.PROTECT, related_name="evaluations")
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="evaluations")
+    status = models.CharField(_("状态"), max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DUE,
+                              db_index=True)
+    mechanism_score = models.PositiveSmallIntegerField(_("运行机制得分"), null=True, blank=True)
+    mechanism_finding = models.TextField(_("运行机制评价"), blank=True)
+    effectiveness_score = models.PositiveSmallIntegerField(_("使用成效得分"), null=True, blank=True)
+    effectiveness_finding = models.TextField(_("使用成效评价"), blank=True)
+    participation_score = models.PositiveSmallIntegerField(_("居民参与度得分"), null=True, blank=True)
+    participation_finding = models.TextField(_("居民参与度评价"), blank=True)
+    security_score = models.PositiveSmallIntegerField(_("安全风险得分"), null=True, blank=True)
+    security_finding = models.TextField(_("安全风险评价"), blank=True)
+    outcome = models.CharField(_("评估结论"), max_length=10, choices=Outcome.choices, blank=True)
+    rectify_working_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), null=True, blank=True)
+    promote_regions = models.ManyToManyField("accounts.Region", verbose_name=_("推广到"), blank=True, related_name="+")
+    evidence = models.FileField(_("佐证材料"), upload_to="scenarios/evidence/%Y/", blank=True, max_length=300)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("退回意见"), blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评估报告")
+        verbose_name_plural = _("评估报告")
+        ordering = ["campaign__due_date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "scenario"], name="evaluation_once_per_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · {self.campaign.period}"

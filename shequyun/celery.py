@@ -24,6 +24,14 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.password_expiry_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "evaluation-campaigns": {  # quarterly by default: 1 January, April, July, October
+        "task": "scenarios.tasks.open_quarterly_campaigns",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
+    "evaluation-reminders": {
+        "task": "scenarios.tasks.evaluation_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

@@ -1,0 +1,245 @@
+"""Evaluation of online scenarios (000 Art. 13): campaigns, usage metrics, reports, outcomes and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Avg, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrganisationKind, Region, RegionLevel, User
+from accounts.permissions import may_apply_for, may_evaluate
+from accounts.roles import Role
+from shequyun.audit import acting_as
+from shequyun.errors import Conflict
+from shequyun.notifications.services import notify
+from shequyun.workdays import calendar
+
+from . import services
+from .models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
+
+DEFAULT_DUE_WORKING_DAYS = 20
+SCORE_FIELDS = ["mechanism", "effectiveness", "participation", "security"]
+
+
+def period_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _campaign_scenarios(region: Region):  # type: ignore[no-untyped-def]
+    """Online scenarios a campaign covers: a district's whole subtree; for the city, city- and district-level ones
+    (street and village scenarios are evaluated by their district)."""
+    online = Scenario.objects.under(region.path).filter(status=Status.ONLINE)
+    if region.level == RegionLevel.CITY:
+        online = online.filter(region__level__in=[RegionLevel.CITY, RegionLevel.DISTRICT])
+    return online
+
+
+@transaction.atomic
+def campaign_open(*, region: Region, period: str, due_date: dt.date | None = None, actor: Any = None) -> EvaluationCampaign:
+    """Open (or complete) the campaign of ``region`` for ``period``: one evaluation per online scenario in scope,
+    exactly once however often it runs — a run that died half-way is completed by the next without duplicates."""
+    if region.level not in (RegionLevel.CITY, RegionLevel.DISTRICT):
+        raise ValidationError({"region": [_("评估由市、区两级组织。")]})
+    if actor is not None and not may_evaluate(actor, region):
+        raise PermissionDenied(_("您无权为该区域组织评估。"))
+    provisional = False
+    if due_date is None:
+        today = timezone.localdate()
+        due_date = calendar.add_working_days(today, DEFAULT_DUE_WORKING_DAYS)
+        provisional = calendar.is_provisional(due_date)
+    campaign, _created = EvaluationCampaign.objects.get_or_create(
+        region=region, period=period, defaults={"due_date": due_date, "due_provisional": provisional, "created_by": actor}
+    )
+    existing = set(campaign.evaluations.values_list("scenario_id", flat=True))
+    missing = [pk for pk in _campaign_scenarios(region).values_list("pk", flat=True) if pk not in existing]
+    Evaluation.objects.bulk_create([Evaluation(campaign=campaign, scenario_id=pk) for pk in missing], batch_size=1000,
+                                   ignore_conflicts=True)
+    return campaign
+
+
+def open_quarterly_campaigns(*, today: dt.date | None = None) -> int:
+    """The beat task's work: the city and every district open this quarter's campaign. Bounded queries per region."""
+    today = today or timezone.localdate()
+    period = period_of(today)
+    count = 0
+    for region in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.DISTRICT]).order_by("code"):
+        campaign = campaign_open(region=region, period=period)
+        count += campaign.evaluations.count()
+    return count
+
+
+def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) -> int:
+    """Upsert daily usage: one row per scenario and day; posting a day again replaces it."""
+    if not (may_apply_for(actor, scenario.region) or may_evaluate(actor, scenario.region)):
+        raise PermissionDenied(_("只有场景的运营方可以报送使用数据。"))
+    objects = [UsageMetric(scenario=scenario, **row) for row in rows]
+    with acting_as(actor):
+        UsageMetric.objects.bulk_create(
+            objects, update_conflicts=True, unique_fields=["scenario", "date"],
+            update_fields=["active_users", "visits", "households_reached", "updated_at"],
+        )
+    return len(objects)
+
+
+def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
+    """Resident participation from the pushed metrics against the region's registered households and population."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since)
+    stats = metrics.aggregate(avg_active=Avg("active_users"), visits=Sum("visits"), households=Max("households_reached"))
+    base = Region.objects.under(scenario.region.path).aggregate(households=Sum("households"), population=Sum("population"))
+    households_rate = (stats["households"] or 0) / base["households"] if base["households"] else None
+    active_rate = (stats["avg_active"] or 0) / base["population"] if base["population"] else None
+    trend = list(metrics.order_by("date").values_list("date", "active_users", "visits"))
+    return {"avg_active": round(stats["avg_active"] or 0, 1), "visits": stats["visits"] or 0,
+            "households": stats["households"] or 0, "region_households": base["households"],
+            "region_population": base["population"], "households_rate": households_rate, "active_rate": active_rate,
+            "trend": trend}
+
+
+def _require_evaluator(actor: Any, evaluation: Evaluation) -> None:
+    if not may_evaluate(actor, evaluation.scenario.region):
+        raise PermissionDenied(_("您无权填写该评估报告。"))
+
+
+@transaction.atomic
+def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list[Region] | None = None,
+                    evidence: Any = None, **values: Any) -> Evaluation:
+    evaluation = Evaluation.objects.select_for_update().select_related("scenario__region").get(pk=evaluation.pk)
+    _require_evaluator(actor, evaluation)
+    if evaluation.status == EvaluationStatus.SUBMITTED:
+        raise Conflict(_("评估报告已提交，不能修改。"), status=evaluation.status)
+    errors: dict[str, list[str]] = {}
+    for name in SCORE_FIELDS:
+        score = values.get(f"{name}_score")
+        if score is not None and not 0 <= int(score) <= 100:
+            errors[f"{name}_score"] = [_("得分应在 0 到 100 之间。")]
+    if values.get("rectify_working_days") is not None and not 1 <= int(values["rectify_working_days"]) <= 120:
+        errors["rectify_working_days"] = [_("整改期限应为 1 到 120 个工作日。")]
+    if promote_regions and any(not may_evaluate(actor, r) for r in promote_regions):
+        errors["promote_regions"] = [_("推广区域须在您的管辖范围内。")]
+    if errors:
+        raise ValidationError(errors)
+    fields = []
+    for key, value in values.items():
+        if hasattr(evaluation, key) and key not in {"status", "campaign", "scenario"}:
+            setattr(evaluation, key, value)
+            fields.append(key)
+    if evidence is not None:
+        from shequyun.uploads import sniff_upload, stored_file
+
+        extension = sniff_upload(evidence, field="evidence", allowed={"pdf", "docx", "doc", "png", "jpg", "xlsx"},
+                                 max_bytes=20 * 1024 * 1024)
+        evaluation.evidence.save(stored_file(evidence, extension=extension).name, evidence, save=False)
+        fields.append("evidence")
+    with acting_as(actor):
+        if fields:
+            evaluation.save(update_fields=fields)
+        if promote_regions is not None:
+            evaluation.promote_regions.set(promote_regions)
+    return evaluation
+
+
+def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
+    """Submit the report and let its outcome act on the scenario through the scenario workflow."""
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().select_related("scenario__region").get(pk=evaluation.pk)
+        _require_evaluator(actor, evaluation)
+        if evaluation.status == EvaluationStatus.SUBMITTED:
+            raise Conflict(_("评估报告已提交。"), status=evaluation.status)
+        errors: dict[str, list[str]] = {}
+        for name in SCORE_FIELDS:
+            if getattr(evaluation, f"{name}_score") is None:
+                errors[f"{name}_score"] = [_("请打分。")]
+            if not getattr(evaluation, f"{name}_finding").strip():
+                errors[f"{name}_finding"] = [_("请填写评价。")]
+        if not evaluation.outcome:
+            errors["outcome"] = [_("请选择评估结论。")]
+        if evaluation.outcome == Outcome.RECTIFY and not evaluation.rectify_working_days:
+            errors["rectify_working_days"] = [_("限期整改须填写整改期限。")]
+        if evaluation.outcome == Outcome.PROMOTE and not evaluation.promote_regions.exists():
+            errors["promote_regions"] = [_("推广须选择推广区域。")]
+        if errors:
+            raise ValidationError(errors)
+        scenario = evaluation.scenario
+        comment = _("%(period)s 评估结论：%(outcome)s") % {"period": evaluation.campaign.period,
+                                                         "outcome": evaluation.get_outcome_display()}
+        if evaluation.outcome == Outcome.RECTIFY:
+            deadline = calendar.add_working_days(timezone.localdate(), evaluation.rectify_working_days)
+            services.scenario_rectify(actor=actor, scenario=scenario, deadline=deadline, comment=comment)
+        elif evaluation.outcome == Outcome.PROMOTE:
+            services.scenario_promote(actor=actor, scenario=scenario, regions=list(evaluation.promote_regions.all()),
+                                      comment=comment)
+        elif evaluation.outcome == Outcome.OFFBOARD:
+            services.scenario_transition(actor=actor, scenario=scenario, action="offboard", comment=comment)
+        evaluation.status = EvaluationStatus.SUBMITTED
+        evaluation.submitted_by = actor
+        evaluation.submitted_at = timezone.now()
+        with acting_as(actor):
+            evaluation.save(update_fields=["status", "submitted_by", "submitted_at"])
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Evaluation:
+    """The city sends a district's report back for revision (the outcome already applied stays in force)."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not (actor.is_superuser or (actor.region is not None and actor.region.level == RegionLevel.CITY
+                                   and may_evaluate(actor, evaluation.scenario.region))):
+        raise PermissionDenied(_("只有市级可以退回评估报告。"))
+    if evaluation.status != EvaluationStatus.SUBMITTED:
+        raise Conflict(_("只有已提交的报告可以退回。"), status=evaluation.status)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": [_("请填写退回意见。")]})
+    evaluation.status = EvaluationStatus.RETURNED
+    evaluation.return_comment = comment.strip()
+    with acting_as(actor):
+        evaluation.save(update_fields=["status", "return_comment"])
+    notify(recipients=[evaluation.submitted_by] if evaluation.submitted_by else [],
+           title=_("评估报告被退回：%(s)s") % {"s": evaluation.scenario.name}, body=comment,
+           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation)
+    return evaluation
+
+
+def evaluators_of(scenario: Scenario) -> list[User]:
+    """District (or, for city/district scenarios, city) staff who evaluate this scenario."""
+    region = scenario.region
+    while region.level not in (RegionLevel.DISTRICT, RegionLevel.CITY):
+        region = region.parent
+    if scenario.region.level == RegionLevel.DISTRICT:
+        region = region.parent
+    return list(User.objects.filter(
+        region=region, is_active=True, groups__name__in=[Role.REVIEWER.value, Role.OPERATOR.value],
+        organisation__kind__in=[OrganisationKind.COMPETENT_DEPT, OrganisationKind.OPERATIONS_OFFICE]).distinct())
+
+
+def evaluation_reminders(*, today: dt.date | None = None) -> int:
+    """Remind evaluators of evaluations due within 3 working days (once) and overdue ones (once a day); flag
+    scenarios past their rectification deadline (once per deadline). Idempotent through notification keys."""
+    today = today or timezone.localdate()
+    sent = 0
+    open_ones = Evaluation.objects.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED]).select_related(
+        "campaign", "scenario__region__parent__parent")
+    for evaluation in open_ones.iterator(chunk_size=500):
+        left = calendar.working_days_between(today, evaluation.campaign.due_date)
+        if left < 0:
+            key, title = f"evaluation-overdue:{evaluation.pk}:{today}", _("评估已超期 %(n)d 个工作日：%(s)s") % {
+                "n": -left, "s": evaluation.scenario.name}
+        elif left <= 3:
+            key, title = f"evaluation-due:{evaluation.pk}", _("评估将于 %(d)s 到期：%(s)s") % {
+                "d": evaluation.campaign.due_date.isoformat(), "s": evaluation.scenario.name}
+        else:
+            continue
+        sent += len(notify(recipients=evaluators_of(evaluation.scenario), title=title,
+                           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation, dedupe_key=key))
+    for scenario in Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__lt=today).select_related(
+            "region__parent__parent"):
+        sent += len(notify(recipients=evaluators_of(scenario),
+                           title=_("场景超过整改期限未完成整改：%(s)s") % {"s": scenario.name},
+                           url=f"/scenarios/{scenario.pk}/", target=scenario,
+                           dedupe_key=f"rectify-overdue:{scenario.pk}:{scenario.rectify_deadline}"))
+    return sent
