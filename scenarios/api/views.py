@@ -10,12 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scenarios import services
+from scenarios import evaluations, services
 from scenarios.models import Application, Scenario
 from scenarios.selectors import events_prefetch
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.uploads import MIME_BY_EXTENSION
 
+from .evaluations import MetricSerializer
 from .filters import ApplicationFilter, ScenarioFilter
 from .serializers import (
     ApplicationSerializer,
@@ -102,6 +103,25 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def offboard(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "offboard")
+
+    @extend_schema(request=MetricSerializer(many=True), responses={200: MetricSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def metrics(self, request: Request, pk: str | None = None) -> Response:
+        """Daily usage. POST one object or a list (bulk); posting a day again replaces it."""
+        scenario = self.get_object()
+        if request.method == "POST":
+            many = isinstance(request.data, list)
+            data = MetricSerializer(data=request.data, many=many)
+            data.is_valid(raise_exception=True)
+            rows = data.validated_data if many else [data.validated_data]
+            dates = [row["date"] for row in rows]
+            if len(set(dates)) != len(dates):
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"date": ["同一次报送中日期重复。"]})
+            evaluations.metrics_push(actor=request.user, scenario=scenario, rows=rows)
+        metrics = scenario.metrics.order_by("-date")[:366]
+        return Response(MetricSerializer(metrics, many=True).data)
 
     @extend_schema(request=MergeSerializer, responses={200: ScenarioDetailSerializer})
     @action(detail=True, methods=["post"])

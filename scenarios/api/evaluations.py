@@ -1,0 +1,125 @@
+"""REST for evaluation: campaigns, evaluations and their actions, and the usage metrics a scenario pushes."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.fields import RegionCodeField
+from accounts.models import Region
+from scenarios import evaluations as svc
+from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
+from shequyun.api import ScopedQuerysetMixin
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    date = serializers.DateField()
+    active_users = serializers.IntegerField(min_value=0, max_value=50_000_000)
+    visits = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+    households_reached = serializers.IntegerField(min_value=0, max_value=20_000_000)
+
+    class Meta:
+        model = UsageMetric
+        fields = ["date", "active_users", "visits", "households_reached"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    region = RegionCodeField(required=False)
+    evaluations = serializers.IntegerField(source="evaluations.count", read_only=True)
+
+    class Meta:
+        model = EvaluationCampaign
+        fields = ["id", "region", "period", "due_date", "due_provisional", "evaluations", "created_at"]
+        read_only_fields = ["id", "due_provisional", "evaluations", "created_at"]
+        validators: list = []  # opening twice is allowed: campaign_open completes the existing campaign
+        extra_kwargs = {"due_date": {"required": False}}
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    scenario_name = serializers.CharField(source="scenario.name", read_only=True)
+    region = serializers.CharField(source="scenario.region.code", read_only=True)
+    period = serializers.CharField(source="campaign.period", read_only=True)
+    due_date = serializers.DateField(source="campaign.due_date", read_only=True)
+    promote_regions = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all(),
+                                                   required=False)
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "campaign", "scenario", "scenario_name", "region", "period", "due_date", "status",
+                  "mechanism_score", "mechanism_finding", "effectiveness_score", "effectiveness_finding",
+                  "participation_score", "participation_finding", "security_score", "security_finding", "outcome",
+                  "rectify_working_days", "promote_regions", "submitted_at", "return_comment"]
+        read_only_fields = ["id", "campaign", "scenario", "status", "submitted_at", "return_comment"]
+        extra_kwargs = {f"{d}_score": {"min_value": 0, "max_value": 100} for d in svc.SCORE_FIELDS}
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region")
+    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+
+    class Meta:
+        model = Evaluation
+        fields = ["campaign", "scenario", "status", "outcome", "region"]
+
+    def filter_region(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        region = Region.objects.filter(code=value).only("path").first()
+        return queryset.filter(scenario__region__path__startswith=region.path) if region else queryset.none()
+
+
+@extend_schema(tags=["evaluation"])
+class CampaignViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    queryset = EvaluationCampaign.objects.select_related("region").prefetch_related("evaluations").order_by("-period")
+    serializer_class = CampaignSerializer
+    filterset_fields = ["period"]
+
+    def create(self, request: Request) -> Response:
+        data = CampaignSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        campaign = svc.campaign_open(actor=request.user, region=data.validated_data.get("region") or request.user.region,
+                                     period=data.validated_data["period"], due_date=data.validated_data.get("due_date"))
+        return Response(CampaignSerializer(campaign, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+@extend_schema(tags=["evaluation"])
+class EvaluationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = (Evaluation.objects.select_related("campaign", "scenario", "scenario__region")
+                .prefetch_related("promote_regions").order_by("campaign__due_date", "pk"))
+    serializer_class = EvaluationSerializer
+    filterset_class = EvaluationFilter
+
+    def _out(self, evaluation: Evaluation) -> Response:
+        return Response(EvaluationSerializer(self.get_queryset().get(pk=evaluation.pk),
+                                             context=self.get_serializer_context()).data)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        evaluation = self.get_object()
+        data = EvaluationSerializer(evaluation, data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        regions = values.pop("promote_regions", None)
+        svc.evaluation_save(actor=request.user, evaluation=evaluation, promote_regions=regions, **values)
+        return self._out(evaluation)
+
+    @extend_schema(request=None, responses={200: EvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._out(svc.evaluation_submit(actor=request.user, evaluation=self.get_object()))
+
+    @extend_schema(request=CommentSerializer, responses={200: EvaluationSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(svc.evaluation_return(actor=request.user, evaluation=self.get_object(),
+                                               comment=data.validated_data.get("comment", "")))
