@@ -39,6 +39,16 @@ def home(request: HttpRequest) -> HttpResponse:
     region = request.user.region
     if region is None:
         return render(request, "accounts/no_region.html", status=403)
+    from scenarios.selectors import home_panel  # the home page gathers each module's queue and charts
+
+    panel = home_panel(user=request.user)
+    export = request.GET.get("export")
+    if export:
+        from shequyun.charts import chart_xlsx_response
+
+        chart = next((c for c in panel.get("charts", []) if c.key == export), None)
+        if chart is not None:
+            return chart_xlsx_response(request=request, chart=chart)
     return render(
         request,
         "accounts/home.html",
@@ -47,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "trail": region.ancestors(),
             "counts": Region.objects.descendant_counts(region),
             "children": region_children(user=request.user, region=region),
+            "scenario_panel": panel,
         },
     )
 

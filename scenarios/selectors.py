@@ -81,3 +81,48 @@ def reviewer_region_for(scenario: Scenario) -> Region:
 
 def events_prefetch() -> Prefetch:
     return Prefetch("events", queryset=ScenarioEvent.objects.select_related("actor").order_by("created_at", "id"))
+
+
+def home_panel(*, user: Any) -> dict[str, Any]:
+    """What the home page shows about scenarios: the user's queues, and for city/district charts of the subtree."""
+    import datetime as dt
+
+    from django.db.models import Count, Sum
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from accounts.permissions import may_evaluate
+    from shequyun.charts import Chart, Series
+
+    from .models import Evaluation, EvaluationStatus, UsageMetric
+
+    if user.region is None:
+        return {}
+    due = [e for e in Evaluation.objects.visible_to(user).filter(
+        status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED]).select_related("scenario__region", "campaign")[:500]
+        if may_evaluate(user, e.scenario.region)]
+    today = timezone.localdate()
+    panel: dict[str, Any] = {
+        "review_count": review_queue(user=user).count(),
+        "evaluations_due": len(due),
+        "evaluations_overdue": sum(1 for e in due if e.campaign.due_date < today),
+        "charts": [],
+    }
+    if user.region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) or user.is_superuser:
+        counts = dict(Scenario.objects.visible_to(user).values_list("status").annotate(n=Count("id")).order_by())
+        panel["charts"].append(Chart(
+            key="scenario-status", title=_("辖区应用场景状态"), kind="bar",
+            description=_("辖区内各状态的应用场景数量。"),
+            categories=[str(label) for value, label in Status.choices],
+            series=[Series(_("场景数"), [counts.get(value, 0) for value, _label in Status.choices])],
+        ))
+        since = today - dt.timedelta(days=30)
+        trend = dict(UsageMetric.objects.filter(scenario__in=Scenario.objects.visible_to(user), date__gte=since)
+                     .values_list("date").annotate(n=Sum("active_users")).order_by())
+        days = [since + dt.timedelta(days=i) for i in range(31)]
+        panel["charts"].append(Chart(
+            key="participation-trend", title=_("近 30 天活跃用户"), kind="line",
+            description=_("辖区内全部场景每日活跃用户合计，来自场景报送的使用数据。"),
+            categories=[d.isoformat() for d in days], series=[Series(_("活跃用户"), [trend.get(d, 0) for d in days])],
+        ))
+    return panel

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evaluation_views, views
 
 app_name = "scenarios"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.scenario_new, name="new"),
     path("similar/", views.similar, name="similar"),
     path("queue/", views.queue, name="queue"),
+    path("evaluations/", evaluation_views.evaluation_queue, name="evaluations"),
+    path("evaluations/<int:pk>/", evaluation_views.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/return/", evaluation_views.evaluation_return_view, name="evaluation_return"),
     path("<int:pk>/", views.scenario_detail, name="detail"),
     path("<int:pk>/edit/", views.scenario_edit, name="edit"),
     path("<int:pk>/review/", views.review, name="review"),

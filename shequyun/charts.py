@@ -38,6 +38,8 @@ class Chart:
             return {"tooltip": {"trigger": "item"}, "legend": {"bottom": 0}, "series": series,
                     "aria": {"enabled": True, "description": self.description}}
         return {
+            "textStyle": {"color": "#1d2125", "fontFamily": "system-ui, PingFang SC, Microsoft YaHei, sans-serif"},
+            "color": ["#0a4aa8", "#a4161a", "#146c2e", "#8a4b00"],
             "tooltip": {"trigger": "axis"},
             "legend": {"bottom": 0} if len(self.series) > 1 else {"show": False},
             "grid": {"left": 48, "right": 16, "top": 24, "bottom": 48},

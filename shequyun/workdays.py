@@ -66,3 +66,17 @@ class WorkCalendar:
 
 
 calendar = WorkCalendar()
+
+
+def deadline_words(due: dt.date, today: dt.date | None = None) -> dict[str, object]:
+    """Badge text for queues (DESIGN §11): "剩3个工作日", "今天到期", "超期2天", with a severity for colour."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    today = today or timezone.localdate()
+    if due < today:
+        return {"text": _("超期%(n)d天") % {"n": (today - due).days}, "level": "danger", "order": (today - due).days}
+    if due == today:
+        return {"text": _("今天到期"), "level": "warning", "order": 0}
+    left = calendar.working_days_between(today, due)
+    return {"text": _("剩%(n)d个工作日") % {"n": left}, "level": "warning" if left <= 3 else "light", "order": -left}

@@ -1,0 +1,144 @@
+"""Browser pages for evaluation: the evaluator's queue and the report form (with the participation chart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Region, RegionLevel
+from accounts.permissions import may_evaluate
+from shequyun.charts import Chart, Series, chart_xlsx_response
+from shequyun.errors import Conflict
+from shequyun.workdays import deadline_words
+
+from . import evaluations as svc
+from .models import Evaluation, EvaluationStatus, Outcome
+
+SCORE = {"class": "form-control", "min": 0, "max": 100, "inputmode": "numeric"}
+AREA = {"class": "form-control", "rows": 2}
+
+
+class EvaluationForm(forms.Form):
+    mechanism_score = forms.IntegerField(label=gettext_lazy("运行机制 · 得分"), min_value=0, max_value=100, required=False,
+                                         widget=forms.NumberInput(attrs=SCORE))
+    mechanism_finding = forms.CharField(label=gettext_lazy("运行机制 · 评价"), required=False, widget=forms.Textarea(attrs=AREA))
+    effectiveness_score = forms.IntegerField(label=gettext_lazy("使用成效 · 得分"), min_value=0, max_value=100,
+                                             required=False, widget=forms.NumberInput(attrs=SCORE))
+    effectiveness_finding = forms.CharField(label=gettext_lazy("使用成效 · 评价"), required=False,
+                                            widget=forms.Textarea(attrs=AREA))
+    participation_score = forms.IntegerField(label=gettext_lazy("居民参与度 · 得分"), min_value=0, max_value=100,
+                                             required=False, widget=forms.NumberInput(attrs=SCORE))
+    participation_finding = forms.CharField(label=gettext_lazy("居民参与度 · 评价"), required=False,
+                                            widget=forms.Textarea(attrs=AREA))
+    security_score = forms.IntegerField(label=gettext_lazy("安全风险 · 得分"), min_value=0, max_value=100, required=False,
+                                        widget=forms.NumberInput(attrs=SCORE))
+    security_finding = forms.CharField(label=gettext_lazy("安全风险 · 评价"), required=False, widget=forms.Textarea(attrs=AREA))
+    outcome = forms.ChoiceField(label=gettext_lazy("评估结论"), choices=Outcome.choices, required=False,
+                                widget=forms.RadioSelect)
+    rectify_working_days = forms.IntegerField(label=gettext_lazy("整改期限（工作日）"), min_value=1, max_value=120,
+                                              required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    promote_regions = forms.ModelMultipleChoiceField(label=gettext_lazy("推广到"), queryset=Region.objects.none(),
+                                                     required=False, widget=forms.CheckboxSelectMultiple)
+    evidence = forms.FileField(label=gettext_lazy("佐证材料"), required=False,
+                               widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args: Any, promote_choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["promote_regions"].queryset = promote_choices if promote_choices is not None else Region.objects.none()
+
+
+def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    evaluation = (Evaluation.objects.visible_to(request.user)
+                  .select_related("campaign", "scenario__region", "scenario__building_unit").filter(pk=pk).first())
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+@login_required
+def evaluation_queue(request: HttpRequest) -> HttpResponse:
+    queryset = (Evaluation.objects.visible_to(request.user).select_related("campaign", "scenario__region")
+                .order_by("campaign__due_date", "pk"))
+    waiting = [e for e in queryset.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])[:300]
+               if may_evaluate(request.user, e.scenario.region)]
+    rows = [{"evaluation": e, "deadline": deadline_words(e.campaign.due_date)} for e in waiting]
+    done = queryset.filter(status=EvaluationStatus.SUBMITTED).order_by("-submitted_at")[:50]
+    return render(request, "scenarios/evaluations.html", {"rows": rows, "done": done})
+
+
+def participation_chart(scenario: Any, data: dict[str, Any]) -> Chart:
+    return Chart(
+        key="participation", title=_("居民参与度趋势（近 90 天）"),
+        description=_("每日活跃用户数和访问量，来自场景运营方报送的使用数据。"), kind="line",
+        categories=[d.isoformat() for d, _a, _v in data["trend"]],
+        series=[Series(_("活跃用户"), [a for _d, a, _v in data["trend"]]),
+                Series(_("访问量"), [v for _d, _a, v in data["trend"]])],
+    )
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    scenario = evaluation.scenario
+    data = svc.participation(scenario)
+    chart = participation_chart(scenario, data)
+    if request.GET.get("export") == chart.key:
+        return chart_xlsx_response(request=request, chart=chart)
+    district = scenario.region if scenario.region.level == RegionLevel.DISTRICT else None
+    if district is None:
+        district = next((r for r in scenario.region.ancestors() if r.level == RegionLevel.DISTRICT), scenario.region)
+    promote_choices = Region.objects.filter(parent=district).order_by("code")
+    editable = evaluation.status != EvaluationStatus.SUBMITTED and may_evaluate(request.user, scenario.region)
+    initial = {f: getattr(evaluation, f) for f in EvaluationForm.base_fields if f not in {"promote_regions", "evidence"}}
+    initial["promote_regions"] = list(evaluation.promote_regions.all())
+    if initial.get("participation_score") is None and data["households_rate"] is not None:
+        initial["participation_score"] = min(100, round(data["households_rate"] * 100))
+    form = EvaluationForm(request.POST or None, request.FILES or None, initial=initial, promote_choices=promote_choices)
+    if request.method == "POST" and editable and form.is_valid():
+        values = dict(form.cleaned_data)
+        regions = list(values.pop("promote_regions"))
+        evidence = values.pop("evidence")
+        try:
+            svc.evaluation_save(actor=request.user, evaluation=evaluation, promote_regions=regions, evidence=evidence,
+                                **{k: v for k, v in values.items() if v not in (None, "") or k.endswith("finding")})
+            if "submit" in request.POST:
+                svc.evaluation_submit(actor=request.user, evaluation=evaluation)
+                messages.success(request, _("评估报告已提交，结论已生效。"))
+                return redirect("scenarios:detail", pk=scenario.pk)
+            messages.success(request, _("已保存草稿。"))
+            return redirect("scenarios:evaluation", pk=evaluation.pk)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+    return render(request, "scenarios/evaluation_form.html", {
+        "evaluation": evaluation, "scenario": scenario, "form": form, "chart": chart, "data": data,
+        "editable": editable, "deadline": deadline_words(evaluation.campaign.due_date),
+        "can_return": evaluation.status == EvaluationStatus.SUBMITTED and (request.user.is_superuser or (
+            request.user.region is not None and request.user.region.level == RegionLevel.CITY
+            and may_evaluate(request.user, scenario.region))),
+    })
+
+
+@login_required
+def evaluation_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    if request.method != "POST":
+        return redirect("scenarios:evaluation", pk=pk)
+    try:
+        svc.evaluation_return(actor=request.user, evaluation=evaluation, comment=request.POST.get("comment", ""))
+        messages.success(request, _("已退回。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    return redirect("scenarios:evaluation", pk=pk)
