@@ -245,7 +245,7 @@ def user_disable(*, actor: Any, user: User, reason: str = "") -> User:
     _require(actor, region=user.region, is_admin=_is_admin(user), action=AccountAction.DISABLE)
     if user.pk == getattr(actor, "pk", None):
         raise ValidationError({"is_active": [_("不能停用自己的账号。")]})
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if user.is_active:
         user.is_active = False
         with acting_as(actor):
@@ -258,7 +258,7 @@ def user_disable(*, actor: Any, user: User, reason: str = "") -> User:
 @transaction.atomic
 def user_enable(*, actor: Any, user: User) -> User:
     _require(actor, region=user.region, is_admin=_is_admin(user), action=AccountAction.ENABLE)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if not user.is_active:
         user.is_active = True
         with acting_as(actor):
@@ -398,7 +398,7 @@ def anomaly_resolve(*, actor: Any, anomaly: AccountAnomaly, resolution: str) -> 
     _require(actor, region=anomaly.account.region, is_admin=_is_admin(anomaly.account), action=AccountAction.EDIT)
     if not (resolution or "").strip():
         raise ValidationError({"resolution": [_("请填写处理说明。")]})
-    anomaly = AccountAnomaly.objects.select_for_update().get(pk=anomaly.pk)
+    anomaly = AccountAnomaly.objects.select_for_update(of=("self",)).get(pk=anomaly.pk)
     if anomaly.status == AnomalyStatus.RESOLVED:
         from shequyun.errors import Conflict
 

@@ -109,7 +109,7 @@ def _require_evaluator(actor: Any, evaluation: Evaluation) -> None:
 @transaction.atomic
 def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list[Region] | None = None,
                     evidence: Any = None, **values: Any) -> Evaluation:
-    evaluation = Evaluation.objects.select_for_update().select_related("scenario__region").get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scenario__region").get(pk=evaluation.pk)
     _require_evaluator(actor, evaluation)
     if evaluation.status == EvaluationStatus.SUBMITTED:
         raise Conflict(_("评估报告已提交，不能修改。"), status=evaluation.status)
@@ -147,7 +147,7 @@ def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list
 def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
     """Submit the report and let its outcome act on the scenario through the scenario workflow."""
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().select_related("scenario__region").get(pk=evaluation.pk)
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scenario__region").get(pk=evaluation.pk)
         _require_evaluator(actor, evaluation)
         if evaluation.status == EvaluationStatus.SUBMITTED:
             raise Conflict(_("评估报告已提交。"), status=evaluation.status)
@@ -187,7 +187,7 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 @transaction.atomic
 def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Evaluation:
     """The city sends a district's report back for revision (the outcome already applied stays in force)."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
     if not (actor.is_superuser or (actor.region is not None and actor.region.level == RegionLevel.CITY
                                    and may_evaluate(actor, evaluation.scenario.region))):
         raise PermissionDenied(_("只有市级可以退回评估报告。"))

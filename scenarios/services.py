@@ -104,7 +104,7 @@ def _require_draft_applicant(actor: Any, scenario: Scenario) -> None:
 @transaction.atomic
 def application_update(*, actor: Any, scenario: Scenario, risk_report: Any = None, **values: Any) -> Scenario:
     """Edit a draft: scenario fields and application fields; a new risk report replaces the old one."""
-    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    scenario = Scenario.objects.select_for_update(of=("self",)).get(pk=scenario.pk)
     _require_draft_applicant(actor, scenario)
     application = scenario.application
     changed = _apply(scenario, values, SCENARIO_FIELDS)

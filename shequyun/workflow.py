@@ -75,7 +75,7 @@ def transition(
     if action not in workflow.actions:
         raise Conflict(_("未知操作：%(action)s") % {"action": action}, action=action)
     with transaction.atomic():
-        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        locked = type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         state = getattr(locked, workflow.state_field)
         step = workflow.get(state, action)
         if step is None:

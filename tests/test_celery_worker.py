@@ -72,7 +72,7 @@ def test_real_worker_runs_a_task_against_the_database(worker):
 
 
 def test_beat_schedule_is_defined_once_and_points_at_real_tasks():
-    import shequyun.tasks  # noqa: F401  (registers the tasks)
+    app.loader.import_default_modules()  # what a worker does at start: import every app's tasks module
 
     for name, entry in app.conf.beat_schedule.items():
         assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a registered task"

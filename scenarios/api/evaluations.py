@@ -15,6 +15,8 @@ from scenarios import evaluations as svc
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
 from shequyun.api import ScopedQuerysetMixin
 
+from .serializers import CommentSerializer
+
 
 class MetricSerializer(serializers.ModelSerializer):
     date = serializers.DateField()
@@ -85,10 +87,6 @@ class CampaignViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
                                      period=data.validated_data["period"], due_date=data.validated_data.get("due_date"))
         return Response(CampaignSerializer(campaign, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
-
-
-class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 @extend_schema(tags=["evaluation"])
