@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "scenarios.tasks.evaluation_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "calendar-coverage": {
+        "task": "shequyun.tasks.check_calendar_coverage",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

@@ -27,3 +27,21 @@ def prune_audit_events() -> int:
 
     deleted_changes, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
     return deleted + deleted_changes
+
+
+@shared_task(name="shequyun.tasks.check_calendar_coverage")
+def check_calendar_coverage() -> list[str]:
+    """Daily: warn (log and notify superusers, once a day) when next year's holidays are missing in Q4."""
+    import logging
+
+    from django.contrib.auth import get_user_model
+
+    from .notifications.services import notify
+    from .workdays import calendar_health
+
+    warnings = calendar_health()
+    for warning in warnings:
+        logging.getLogger(__name__).warning(warning)
+        notify(recipients=get_user_model().objects.filter(is_superuser=True, is_active=True), title=warning,
+               dedupe_key=f"calendar-health:{timezone.localdate()}")
+    return warnings

@@ -4,8 +4,9 @@ Sources, in order: the State Council calendar shipped in ``chinesecalendar`` (im
 2004–2026 today and raises NotImplementedError beyond), then plain Monday–Friday marked *provisional* — never an
 exception. Working-day counts never use ``get_workdays(include_weekends=False)``, which drops make-up Saturdays.
 
-Not yet built here (see the closing note): the admin-editable override table for a newly announced year and the Q4
-health check; both plug in at :meth:`WorkCalendar.is_workday`.
+An administrator enters a newly announced year's 放假安排 in the override table (``WorkdayOverride``, Django admin);
+any row for a year makes the year announced (not provisional). Overrides are read once per year per calendar
+instance (one query). :func:`calendar_health` warns in Q4 when next year is neither shipped nor entered.
 """
 
 from __future__ import annotations
@@ -26,13 +27,29 @@ def _official(day: dt.date) -> bool | None:
 
 
 class WorkCalendar:
+    """Create one per request or task (the overrides it has read are cached on the instance)."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[int, dict[dt.date, bool]] = {}
+
+    def _year(self, year: int) -> dict[dt.date, bool]:
+        if year not in self._overrides:
+            from .models import WorkdayOverride
+
+            self._overrides[year] = dict(
+                WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
+        return self._overrides[year]
+
     def is_workday(self, day: dt.date) -> bool:
+        overrides = self._year(day.year)
+        if day in overrides:
+            return overrides[day]
         official = _official(day)
         return official if official is not None else day.weekday() < 5
 
     def is_provisional(self, day: dt.date) -> bool:
-        """The day's status is a Monday–Friday guess because no official calendar covers its year."""
-        return _official(day) is None
+        """The day's status is a Monday–Friday guess: no shipped calendar and no entered override for its year."""
+        return _official(day) is None and not self._year(day.year)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (n ≥ 1); n = 0 gives ``start`` itself if it is a working day,
@@ -65,7 +82,28 @@ class WorkCalendar:
         return sign * count
 
 
-calendar = WorkCalendar()
+class _PerCall:
+    """``calendar.xxx(...)``: a fresh WorkCalendar for each call site, so entered overrides are always seen."""
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(WorkCalendar(), name)
+
+
+calendar = _PerCall()
+
+
+def calendar_health(today: dt.date | None = None) -> list[str]:
+    """Warnings for the operators: in Q4, next year's holidays must be entered if the shipped calendar lacks them."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if today.month < 10:
+        return []
+    next_year = today.year + 1
+    probe = WorkCalendar()
+    if _official(dt.date(next_year, 1, 1)) is not None or probe._year(next_year):
+        return []
+    return [f"{next_year}年放假安排尚未录入：{next_year}年的期限暂按周一至周五计算，请在国务院公布后到“工作日调整”中录入。"]
 
 
 def deadline_words(due: dt.date, today: dt.date | None = None) -> dict[str, object]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import chinese_calendar
+import pytest
 
-from shequyun.workdays import WorkCalendar
+from shequyun.models import WorkdayOverride
+from shequyun.workdays import WorkCalendar, calendar_health
 
+pytestmark = pytest.mark.django_db  # the calendar reads entered overrides
 cal = WorkCalendar()
 
 
@@ -39,3 +42,43 @@ def test_counting_between():
     assert cal.working_days_between(dt.date(2025, 9, 30), dt.date(2025, 10, 9)) == 1
     assert cal.working_days_between(dt.date(2025, 10, 9), dt.date(2025, 9, 30)) == -1
     assert cal.working_days_between(dt.date(2025, 3, 3), dt.date(2025, 3, 3)) == 0
+
+
+@pytest.mark.django_db
+def test_an_override_entered_for_2027_changes_the_answer_and_is_not_provisional():
+    assert WorkCalendar().is_workday(dt.date(2027, 1, 1))
+    WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    WorkdayOverride.objects.create(date=dt.date(2027, 2, 6), is_workday=True, note="春节调休（星期六上班）")
+    fresh = WorkCalendar()
+    assert not fresh.is_workday(dt.date(2027, 1, 1))
+    assert fresh.is_workday(dt.date(2027, 2, 6))
+    assert not fresh.is_provisional(dt.date(2027, 3, 1))
+    assert fresh.add_working_days(dt.date(2026, 12, 30), 3) == dt.date(2027, 1, 5)
+
+
+@pytest.mark.django_db
+def test_health_check_warns_in_q4_until_next_year_is_entered():
+    assert calendar_health(dt.date(2026, 6, 1)) == []
+    assert "2027年放假安排尚未录入" in calendar_health(dt.date(2026, 11, 23))[0]
+    WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False)
+    assert calendar_health(dt.date(2026, 11, 23)) == []
+
+
+@pytest.mark.django_db
+def test_override_queries_are_per_year_not_per_day(django_assert_max_num_queries):
+    cal = WorkCalendar()
+    with django_assert_max_num_queries(2):
+        for i in range(1000):
+            cal.add_working_days(dt.date(2026, 1, 1) + dt.timedelta(days=i % 300), 5)
+
+
+def test_coverage_task_notifies_once_a_day(make_user, monkeypatch):
+    from shequyun import workdays
+    from shequyun.notifications.models import Notification
+    from shequyun.tasks import check_calendar_coverage
+
+    root = make_user("city", is_superuser=True)
+    monkeypatch.setattr(workdays, "calendar_health", lambda today=None: ["2027年放假安排尚未录入"])
+    assert check_calendar_coverage.delay().get() == ["2027年放假安排尚未录入"]
+    check_calendar_coverage.delay().get()
+    assert Notification.objects.filter(recipient=root).count() == 1

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import AuditEvent, WorkdayOverride
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note", "created_by"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody edits the audit trail."""
+
+    list_display = ["created_at", "event_type", "actor_username", "target_repr", "ip_address"]
+    list_filter = ["event_type"]
+    search_fields = ["actor_username", "target_repr"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
