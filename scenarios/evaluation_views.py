@@ -92,6 +92,17 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = participation_chart(scenario, data)
     if request.GET.get("export") == chart.key:
         return chart_xlsx_response(request=request, chart=chart)
+    if request.GET.get("export") == "report":
+        from shequyun.exports import xlsx_response
+
+        rows = [[str(EvaluationForm.base_fields[f"{d}_score"].label).split(" · ")[0], getattr(evaluation, f"{d}_score"),
+                 getattr(evaluation, f"{d}_finding")] for d in svc.SCORE_FIELDS]
+        rows.append([_("评估结论"), evaluation.get_outcome_display(),
+                     _("整改期限 %(n)s 个工作日") % {"n": evaluation.rectify_working_days}
+                     if evaluation.outcome == Outcome.RECTIFY else ""])
+        return xlsx_response(request=request, filename=f"评估报告-{scenario.name}.xlsx",
+                             title=f"{scenario.name} · {evaluation.campaign.period} 评估报告",
+                             headers=[_("维度"), _("得分"), _("评价")], rows=rows, evaluation=evaluation.pk)
     district = scenario.region if scenario.region.level == RegionLevel.DISTRICT else None
     if district is None:
         district = next((r for r in scenario.region.ancestors() if r.level == RegionLevel.DISTRICT), scenario.region)

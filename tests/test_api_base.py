@@ -135,3 +135,16 @@ def test_schema_and_docs(api_client, make_user):
     assert docs.status_code == 200
     assert b"cdn." not in docs.content
     assert b"jsdelivr" not in docs.content
+
+
+@pytest.mark.django_db
+def test_account_admin_keeps_households_and_population(api_client, make_user):
+    admin = make_user("dongming", roles=["account_admin"])
+    api_client.force_authenticate(admin)
+    response = api_client.patch("/api/v1/regions/310115015001/", {"households": 1500, "population": 3800}, format="json")
+    assert response.status_code == 200
+    assert response.json()["households"] == 1500
+    assert api_client.patch("/api/v1/regions/310115015001/", {"households": -1}, format="json").status_code == 400
+    assert api_client.patch("/api/v1/regions/310115000000/", {"households": 1}, format="json").status_code == 404
+    api_client.force_authenticate(make_user("dongming"))
+    assert api_client.patch("/api/v1/regions/310115015001/", {"households": 1}, format="json").status_code == 403

@@ -157,3 +157,20 @@ def test_tasks_are_scheduled_and_run_twice(make_scenario):
     assert open_campaigns.delay().get() == open_campaigns.delay().get() == 1
     remind_evaluations.delay().get()
     assert remind_evaluations.delay().get() == 0
+
+
+@pytest.mark.django_db
+def test_evaluation_page_exports_the_report(client, make_scenario, actors, regions):
+    import io
+
+    from openpyxl import load_workbook
+
+    evaluation = _due(make_scenario, regions)
+    evaluation_save(actor=actors["reviewer"], evaluation=evaluation, outcome="keep", **FILLED)
+    client.force_login(actors["reviewer"])
+    sheet = load_workbook(io.BytesIO(client.get(f"/scenarios/evaluations/{evaluation.pk}/?export=report").content)).active
+    assert actors["reviewer"].username in sheet["A1"].value
+    assert [c.value for c in sheet[4]] == ["运行机制", 80, "良好"]
+    assert client.get(f"/scenarios/evaluations/{evaluation.pk}/").status_code == 200
+    client.force_login(actors["other_street"])
+    assert client.get(f"/scenarios/evaluations/{evaluation.pk}/").status_code == 404

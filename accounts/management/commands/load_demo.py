@@ -41,6 +41,12 @@ class Command(BaseCommand):
             raise CommandError("Load the divisions first: python manage.py load_divisions")
         roles_ensure()
         groups = {g.name: g for g in Group.objects.all()}
+        # Demo households and population for the street's committees (the base of participation rates).
+        for index, village in enumerate(Region.objects.filter(parent__code="310115015000").order_by("code")):
+            if village.households is None:
+                village.households = 900 + (index * 37) % 800
+                village.population = village.households * 5 // 2
+                village.save(update_fields=["households", "population"])
         self.stdout.write("Demo accounts (username / password):")
         for username, full_name, code, org_name, kind, roles in DEMO:
             region = Region.objects.get(code=code)
