@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import OrganisationKind, Region, RegionLevel
+from accounts.models import OrganisationKind, Region, RegionLevel, within_region
 from accounts.permissions import superior_competent_region
 
 from .models import Scenario, ScenarioEvent, Status
@@ -22,8 +22,7 @@ def scenario_list(*, user: Any, filters: dict[str, Any] | None = None) -> QueryS
     if filters.get("level"):
         queryset = queryset.filter(region__level=filters["level"])
     if filters.get("region"):
-        region = Region.objects.filter(code=filters["region"]).only("path").first()
-        queryset = queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+        queryset = within_region(queryset, filters["region"], "region__path")
     if filters.get("category"):
         queryset = queryset.filter(category=filters["category"])
     if filters.get("status"):

@@ -1,6 +1,6 @@
 import django_filters
 
-from accounts.models import Organisation, OrganisationKind, Region, RegionLevel
+from accounts.models import Organisation, OrganisationKind, Region, RegionLevel, within_region
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -15,8 +15,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["level", "parent", "code", "name", "is_placeholder"]
 
     def filter_within(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(path__startswith=region.path) if region else queryset.none()
+        return within_region(queryset, value, "path")
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import account_services as svc
-from accounts.models import Organisation, Region, User
+from accounts.models import Organisation, User, within_region
 from accounts.permissions import manageable_accounts_filter
 from accounts.roles import Role
 from shequyun.api import ScopedQuerysetMixin
@@ -107,8 +107,7 @@ class UserFilter(django_filters.FilterSet):
         fields = ["region", "is_active", "must_change_password", "role"]
 
     def filter_within(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+        return within_region(queryset, value, "region__path")
 
     def filter_manageable(self, queryset, name, value):  # type: ignore[no-untyped-def]
         rule = manageable_accounts_filter(self.request.user)

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.fields import RegionCodeField
-from accounts.models import Region
+from accounts.models import Region, within_region
 from scenarios import evaluations as svc
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
 from shequyun.api import ScopedQuerysetMixin
@@ -69,8 +69,7 @@ class EvaluationFilter(django_filters.FilterSet):
         fields = ["campaign", "scenario", "status", "outcome", "region"]
 
     def filter_region(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(scenario__region__path__startswith=region.path) if region else queryset.none()
+        return within_region(queryset, value, "scenario__region__path")
 
 
 @extend_schema(tags=["evaluation"])

@@ -1,6 +1,6 @@
 import django_filters
 
-from accounts.models import Region, RegionLevel
+from accounts.models import RegionLevel, within_region
 from scenarios.models import Application, Category, Scenario, Status
 
 
@@ -16,8 +16,7 @@ class ScenarioFilter(django_filters.FilterSet):
         fields = ["level", "region", "category", "status", "developer"]
 
     def filter_region(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        region = Region.objects.filter(code=value).only("path").first()
-        return queryset.filter(region__path__startswith=region.path) if region else queryset.none()
+        return within_region(queryset, value, "region__path")
 
 
 class ApplicationFilter(django_filters.FilterSet):

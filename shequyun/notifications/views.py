@@ -14,7 +14,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread") == "1":
         queryset = queryset.unread()
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page, "unread_only": request.GET.get("unread") == "1"})
+    unread_only = request.GET.get("unread") == "1"
+    return render(request, "notifications/inbox.html",
+                  {"page": page, "unread_only": unread_only, "querystring": "unread=1" if unread_only else ""})
 
 
 @require_POST
