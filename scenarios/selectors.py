@@ -119,9 +119,45 @@ def home_panel(*, user: Any) -> dict[str, Any]:
         trend = dict(UsageMetric.objects.filter(scenario__in=Scenario.objects.visible_to(user), date__gte=since)
                      .values_list("date").annotate(n=Sum("active_users")).order_by())
         days = [since + dt.timedelta(days=i) for i in range(31)]
+        panel["charts"].extend(_evaluation_charts(user, today))
         panel["charts"].append(Chart(
             key="participation-trend", title=_("近 30 天活跃用户"), kind="line",
             description=_("辖区内全部场景每日活跃用户合计，来自场景报送的使用数据。"),
             categories=[d.isoformat() for d in days], series=[Series(_("活跃用户"), [trend.get(d, 0) for d in days])],
         ))
     return panel
+
+
+def _evaluation_charts(user: Any, today: Any) -> list[Any]:
+    """Average evaluation scores and overdue evaluations per district (for the city) or per street (for a
+    district): two aggregate queries grouped by the child region's path prefix, whatever the number of rows."""
+    from django.db.models import Avg, Count, F, Q
+    from django.db.models.functions import Substr
+    from django.utils.translation import gettext as _
+
+    from accounts.models import PATH_STEP
+    from shequyun.charts import Chart, Series
+
+    from .models import Evaluation, EvaluationStatus
+
+    own = user.region
+    children = list(Region.objects.filter(parent=own).order_by("code").values_list("path", "name"))
+    prefix = len(own.path) + PATH_STEP
+    rows = (Evaluation.objects.visible_to(user).filter(scenario__region__depth__gt=own.depth)
+            .annotate(child=Substr("scenario__region__path", 1, prefix)).values("child")
+            .annotate(score=Avg((F("mechanism_score") + F("effectiveness_score") + F("participation_score")
+                                 + F("security_score")) / 4.0, filter=Q(status=EvaluationStatus.SUBMITTED)),
+                      overdue=Count("id", filter=Q(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED],
+                                                   campaign__due_date__lt=today)))
+            .order_by())
+    by_child = {row["child"]: row for row in rows}
+    names = [name for _path, name in children]
+    level = _("各区") if own.level == RegionLevel.CITY else _("各街镇")
+    return [
+        Chart(key="evaluation-scores", title=_("%(level)s评估平均分") % {"level": level}, kind="bar",
+              description=_("已提交评估报告四个维度的平均得分（百分制）。"), categories=names,
+              series=[Series(_("平均分"), [round(by_child.get(p, {}).get("score") or 0, 1) for p, _n in children])]),
+        Chart(key="evaluations-overdue", title=_("%(level)s超期未评估") % {"level": level}, kind="bar",
+              description=_("已过截止日期仍未提交的评估报告数量。"), categories=names,
+              series=[Series(_("超期数"), [by_child.get(p, {}).get("overdue", 0) for p, _n in children])]),
+    ]

@@ -174,3 +174,16 @@ def test_evaluation_page_exports_the_report(client, make_scenario, actors, regio
     assert client.get(f"/scenarios/evaluations/{evaluation.pk}/").status_code == 200
     client.force_login(actors["other_street"])
     assert client.get(f"/scenarios/evaluations/{evaluation.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_charts_for_a_district(client, make_scenario, actors, regions, django_assert_max_num_queries):
+    evaluation = _due(make_scenario, regions)
+    evaluation_save(actor=actors["reviewer"], evaluation=evaluation, outcome="keep", **FILLED)
+    evaluation_submit(actor=actors["reviewer"], evaluation=evaluation)
+    client.force_login(actors["reviewer"])
+    with django_assert_max_num_queries(25):
+        page = client.get("/").content.decode()
+    assert "各街镇评估平均分" in page
+    assert '<th scope="row">东明路街道</th><td class="num">80</td>' in page
+    assert client.get("/?export=evaluation-scores")["Content-Type"].startswith("application/vnd.openxmlformats")
