@@ -169,8 +169,10 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
         comment = _("%(period)s 评估结论：%(outcome)s") % {"period": evaluation.campaign.period,
                                                          "outcome": evaluation.get_outcome_display()}
         if evaluation.outcome == Outcome.RECTIFY:
-            deadline = calendar.add_working_days(timezone.localdate(), evaluation.rectify_working_days)
-            services.scenario_rectify(actor=actor, scenario=scenario, deadline=deadline, comment=comment)
+            today = timezone.localdate()
+            deadline = calendar.add_working_days(today, evaluation.rectify_working_days)
+            services.scenario_rectify(actor=actor, scenario=scenario, deadline=deadline, comment=comment,
+                                      working_days_from=(today, evaluation.rectify_working_days))
         elif evaluation.outcome == Outcome.PROMOTE:
             services.scenario_promote(actor=actor, scenario=scenario, regions=list(evaluation.promote_regions.all()),
                                       comment=comment)

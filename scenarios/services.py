@@ -207,7 +207,11 @@ def scenario_promote(*, actor: Any, scenario: Scenario, regions: list[Region], c
     return promoted
 
 
-def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment: str) -> Scenario:
+def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment: str,
+                     working_days_from: tuple[date, int] | None = None) -> Scenario:
+    """Require rectification by ``deadline``. When the deadline was computed in working days, pass
+    ``working_days_from=(start, n)``: it is kept in the history so a later calendar change that would move the
+    deadline can be detected and logged (the stored deadline itself does not change)."""
     if deadline is None or deadline <= timezone.localdate():
         raise ValidationError({"deadline": [_("整改期限必须晚于今天。")]})
 
@@ -215,5 +219,34 @@ def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment:
         locked.rectify_deadline = deadline
         return ["rectify_deadline", "updated_at"]
 
+    basis = {"start": working_days_from[0].isoformat(), "working_days": working_days_from[1]} if working_days_from else {}
     return transition(WORKFLOW, obj=scenario, action="rectify", actor=actor, comment=comment,
-                      extra_update=set_deadline, deadline=deadline.isoformat())
+                      extra_update=set_deadline, deadline=deadline.isoformat(), **basis)
+
+
+def deadlines_recheck(*, changed_dates: list[date]) -> int:
+    """After the working-day calendar changed (an override was entered or removed), log every stored rectification
+    deadline that the new calendar would place on another day. The stored deadline stands; the log says so."""
+    from shequyun.audit import AuditEventType, record_event
+    from shequyun.workdays import WorkCalendar
+
+    if not changed_dates:
+        return 0
+    earliest = min(changed_dates)
+    fresh = WorkCalendar()
+    logged = 0
+    for scenario in Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__gte=earliest).select_related(
+            "region"):
+        event = scenario.events.filter(action="rectify").order_by("-created_at", "-id").first()
+        if event is None or "working_days" not in event.extra:
+            continue
+        start = date.fromisoformat(event.extra["start"])
+        if start > max(changed_dates):
+            continue
+        recomputed = fresh.add_working_days(start, int(event.extra["working_days"]))
+        if recomputed != scenario.rectify_deadline:
+            record_event(AuditEventType.DEADLINE_AFFECTED, target=scenario, region_path=scenario.region.path,
+                         stored=scenario.rectify_deadline.isoformat(), recomputed=recomputed.isoformat(),
+                         calendar_dates=[d.isoformat() for d in changed_dates])
+            logged += 1
+    return logged

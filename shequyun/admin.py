@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import AuditEvent, WorkdayOverride
+from .workdays import override_changed
 
 
 @admin.register(WorkdayOverride)
@@ -14,6 +15,11 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        override_changed(day=obj.date, actor=request.user)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        override_changed(day=obj.date, actor=request.user, removed=True)
 
 
 @admin.register(AuditEvent)

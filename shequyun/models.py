@@ -30,6 +30,8 @@ class AuditEventType(models.IntegerChoices):
     EXPORT = 300, _("导出")
     # 4xx: reference data
     REFERENCE_DATA_LOADED = 400, _("基础数据导入")
+    CALENDAR_CHANGED = 401, _("工作日调整")
+    DEADLINE_AFFECTED = 410, _("期限受日历调整影响")
 
 
 class AuditEvent(models.Model):

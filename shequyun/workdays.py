@@ -118,3 +118,14 @@ def deadline_words(due: dt.date, today: dt.date | None = None) -> dict[str, obje
         return {"text": _("今天到期"), "level": "warning", "order": 0}
     left = calendar.working_days_between(today, due)
     return {"text": _("剩%(n)d个工作日") % {"n": left}, "level": "warning" if left <= 3 else "light", "order": -left}
+
+
+def override_changed(*, day: dt.date, actor: object = None, removed: bool = False) -> None:
+    """Record a calendar change and, after commit, tell the apps that store deadlines (signal ``calendar_changed``)."""
+    from django.db import transaction
+
+    from .audit import AuditEventType, record_event
+    from .signals import calendar_changed
+
+    record_event(AuditEventType.CALENDAR_CHANGED, actor=actor, region_path="", date=day.isoformat(), removed=removed)
+    transaction.on_commit(lambda: calendar_changed.send(sender=WorkCalendar, dates=[day]))

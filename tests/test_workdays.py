@@ -82,3 +82,15 @@ def test_coverage_task_notifies_once_a_day(make_user, monkeypatch):
     assert check_calendar_coverage.delay().get() == ["2027年放假安排尚未录入"]
     check_calendar_coverage.delay().get()
     assert Notification.objects.filter(recipient=root).count() == 1
+
+
+def test_admin_enters_an_override_and_it_is_audited(client, make_user, django_capture_on_commit_callbacks):
+    from shequyun.models import AuditEvent, AuditEventType
+
+    client.force_login(make_user("city", is_superuser=True, is_staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/shequyun/workdayoverride/add/",
+                               {"date": "2027-01-01", "is_workday": "", "note": "元旦"})
+    assert response.status_code == 302
+    assert WorkdayOverride.objects.filter(date=dt.date(2027, 1, 1), is_workday=False).exists()
+    assert AuditEvent.objects.filter(event_type=AuditEventType.CALENDAR_CHANGED, extra__date="2027-01-01").exists()

@@ -187,3 +187,27 @@ def test_home_charts_for_a_district(client, make_scenario, actors, regions, djan
     assert "各街镇评估平均分" in page
     assert '<th scope="row">东明路街道</th><td class="num">80</td>' in page
     assert client.get("/?export=evaluation-scores")["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.django_db
+def test_an_override_that_moves_a_stored_deadline_is_logged(make_scenario, actors, regions,
+                                                            django_capture_on_commit_callbacks):
+    from shequyun.models import AuditEvent, AuditEventType, WorkdayOverride
+    from shequyun.workdays import override_changed
+
+    evaluation = _due(make_scenario, regions)
+    evaluation_save(actor=actors["reviewer"], evaluation=evaluation, outcome="rectify", rectify_working_days=10, **FILLED)
+    evaluation_submit(actor=actors["reviewer"], evaluation=evaluation)
+    scenario = evaluation.scenario
+    scenario.refresh_from_db()
+    stored = scenario.rectify_deadline
+    moved_day = calendar.add_working_days(timezone.localdate(), 3)  # a working day before the deadline becomes a holiday
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayOverride.objects.create(date=moved_day, is_workday=False, note="临时调整")
+        override_changed(day=moved_day, actor=actors["city_ops"])
+    scenario.refresh_from_db()
+    assert scenario.rectify_deadline == stored  # the stored deadline stands
+    event = AuditEvent.objects.get(event_type=AuditEventType.DEADLINE_AFFECTED)
+    assert event.extra["stored"] == stored.isoformat()
+    assert event.extra["recomputed"] > stored.isoformat()
+    assert AuditEvent.objects.filter(event_type=AuditEventType.CALENDAR_CHANGED).exists()
