@@ -21,6 +21,9 @@ def main(po_path: str, tsv_path: str) -> int:
     missing = []
     out = []
     for entry in entries:
+        if "#, fuzzy" in entry and "Content-Type" not in entry:
+            # msgmerge guessed from a similar msgid: never keep the guess.
+            entry = re.sub(r'^(msgid ".*"\nmsgstr )".*"$', r'\1""', entry, flags=re.M)
         m = re.search(r'^msgid "(.*)"\nmsgstr ""$', entry, re.M)
         if m and m.group(1) and m.group(1) in table:
             value = table[m.group(1)].replace('"', '\\"')
