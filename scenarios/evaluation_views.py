@@ -63,6 +63,15 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
     return evaluation
 
 
+class CampaignForm(forms.Form):
+    period = forms.RegexField(label=gettext_lazy("评估周期"), regex=r"^\d{4}(Q[1-4]|H[12]|Y)$", max_length=20,
+                              help_text=gettext_lazy("例如 2026Q4（季度）、2026H2（半年）、2026Y（全年）。"),
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    due_date = forms.DateField(label=gettext_lazy("截止日期"), required=False,
+                               help_text=gettext_lazy("不填则为 20 个工作日后。"),
+                               widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))
+
+
 @login_required
 def evaluation_queue(request: HttpRequest) -> HttpResponse:
     queryset = (Evaluation.objects.visible_to(request.user).select_related("campaign", "scenario__region")
@@ -71,7 +80,23 @@ def evaluation_queue(request: HttpRequest) -> HttpResponse:
                if may_evaluate(request.user, e.scenario.region)]
     rows = [{"evaluation": e, "deadline": deadline_words(e.campaign.due_date)} for e in waiting]
     done = queryset.filter(status=EvaluationStatus.SUBMITTED).order_by("-submitted_at")[:50]
-    return render(request, "scenarios/evaluations.html", {"rows": rows, "done": done})
+    region = request.user.region
+    can_open = region is not None and region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) and may_evaluate(
+        request.user, region)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and can_open and form.is_valid():
+        try:
+            campaign = svc.campaign_open(actor=request.user, region=region, period=form.cleaned_data["period"],
+                                         due_date=form.cleaned_data["due_date"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已发起 %(p)s 评估，共 %(n)d 个场景。") % {
+                "p": campaign.period, "n": campaign.evaluations.count()})
+            return redirect("scenarios:evaluations")
+    return render(request, "scenarios/evaluations.html", {"rows": rows, "done": done, "form": form,
+                                                          "can_open": can_open})
 
 
 def participation_chart(scenario: Any, data: dict[str, Any]) -> Chart:

@@ -28,7 +28,8 @@ class ScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
         list_serializer_class = PathNamesListSerializer
         fields = [
             "id", "name", "category", "category_display", "status", "status_display", "region", "region_name",
-            "region_path", "building_unit", "responsible_person", "developer", "has_public_opinion", "merged_into",
+            "region_path", "building_unit", "responsible_person", "developer", "has_public_opinion", "protection_level",
+            "protection_tested_on", "merged_into",
             "rectify_deadline", "online_since", "created_at", "updated_at",
         ]
         read_only_fields = fields
@@ -79,6 +80,8 @@ class ScenarioWriteSerializer(serializers.Serializer):
     developer_contact = serializers.CharField(max_length=50)
     developer_phone = serializers.CharField(max_length=30)
     has_public_opinion = serializers.BooleanField(required=False, default=False)
+    protection_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+    protection_tested_on = serializers.DateField(required=False, allow_null=True)
     function_summary = serializers.CharField(required=False, allow_blank=True)
     operating_mechanism = serializers.CharField(required=False, allow_blank=True)
     integration_needs = serializers.CharField(required=False, allow_blank=True)

@@ -42,6 +42,7 @@ SCENARIO = {
     "operating_mechanism": "街道养老服务中心运营，居委会协助推广",
     "integration_needs": "对接社区云统一身份认证和居民基础数据",
     "developer_info": "具有软件开发资质，承担过多个街道项目",
+    "protection_level": 2,
 }
 
 

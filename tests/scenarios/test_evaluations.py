@@ -211,3 +211,17 @@ def test_an_override_that_moves_a_stored_deadline_is_logged(make_scenario, actor
     assert event.extra["stored"] == stored.isoformat()
     assert event.extra["recomputed"] > stored.isoformat()
     assert AuditEvent.objects.filter(event_type=AuditEventType.CALENDAR_CHANGED).exists()
+
+
+@pytest.mark.django_db
+def test_district_opens_a_campaign_in_the_browser(client, make_scenario, actors):
+    make_scenario(Status.ONLINE)
+    client.force_login(actors["reviewer"])
+    bad = client.post("/scenarios/evaluations/", {"period": "next quarter"})
+    assert 'id="form-errors"' in bad.content.decode()
+    response = client.post("/scenarios/evaluations/", {"period": "2026Q4", "due_date": "2026-12-30"}, follow=True)
+    assert "共 1 个场景" in response.content.decode()
+    assert EvaluationCampaign.objects.filter(region__code="310115000000", period="2026Q4").exists()
+    client.force_login(actors["applicant"])
+    client.post("/scenarios/evaluations/", {"period": "2026Q3"})
+    assert not EvaluationCampaign.objects.filter(period="2026Q3").exists()
