@@ -112,3 +112,10 @@ class ImportForm(forms.Form):
         label=_("账号表格（xlsx 或 csv）"), widget=forms.ClearableFileInput(attrs={**INPUT, "accept": ".xlsx,.csv"}),
         help_text=_("列：用户名、姓名、区划代码、手机号、身份证号、电子邮箱、角色（可空，默认工作人员）。最多 10,000 行，5 MB。"),
     )
+
+
+class PopulationForm(forms.Form):
+    households = forms.IntegerField(label=_("登记户数"), min_value=0, max_value=30_000_000, required=False,
+                                    widget=forms.NumberInput(attrs=INPUT))
+    population = forms.IntegerField(label=_("常住人口"), min_value=0, max_value=30_000_000, required=False,
+                                    widget=forms.NumberInput(attrs=INPUT))

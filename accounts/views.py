@@ -64,13 +64,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from .forms import PopulationForm
+    from .permissions import has_role
+    from .roles import Role
+    from .services import region_update_population
+
     region = region_get_visible(user=request.user, code=code)
+    can_edit = request.user.is_superuser or has_role(request.user, Role.ACCOUNT_ADMIN)
+    form = PopulationForm(request.POST or None, initial={"households": region.households, "population": region.population})
+    if request.method == "POST":
+        if not can_edit:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                region_update_population(actor=request.user, region=region, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, _("户数和人口已保存。"))
+                return redirect("accounts:region", code=region.code)
     return render(
         request,
         "accounts/region_detail.html",
         {
             "region": region,
             "breadcrumbs": region_breadcrumbs(user=request.user, region=region),
+            "population_form": form if can_edit else None,
             "counts": Region.objects.descendant_counts(region),
             "children": region_children(user=request.user, region=region),
         },

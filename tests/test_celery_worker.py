@@ -76,3 +76,15 @@ def test_beat_schedule_is_defined_once_and_points_at_real_tasks():
 
     for name, entry in app.conf.beat_schedule.items():
         assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a registered task"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_opens_the_quarterly_campaigns(worker, regions):
+    """The beat task itself, on the real worker and broker, twice: 17 campaigns (city + 16 districts), once."""
+    from scenarios.models import EvaluationCampaign
+    from scenarios.tasks import open_campaigns
+
+    open_campaigns.delay().get(timeout=60)
+    open_campaigns.delay().get(timeout=60)
+    assert EvaluationCampaign.objects.count() == 17

@@ -146,3 +146,14 @@ def test_chinese_by_default_whatever_the_browser_says(client, make_user):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-CN"' in page
     assert "工作台" in page
+
+
+@pytest.mark.django_db
+def test_admin_keeps_households_in_the_browser(client, make_user):
+    client.force_login(make_user("dongming", roles=["account_admin"]))
+    assert client.post("/accounts/regions/310115015001/", {"households": "-3", "population": ""}).status_code == 200
+    response = client.post("/accounts/regions/310115015001/", {"households": "1200", "population": "3100"})
+    assert response.status_code == 302
+    assert "1200" in client.get("/accounts/regions/310115015001/").content.decode()
+    client.force_login(make_user("dongming"))
+    assert client.post("/accounts/regions/310115015001/", {"households": "1"}).status_code == 403
