@@ -27,7 +27,7 @@ def inventory_5000(regions, make_user):
         name = f"{rng.choice(WORDS)}{rng.choice(WORDS)}服务{i}"
         summary = "、".join(rng.sample(WORDS, 5))
         rows.append(Scenario(name=name, category="public_service", region=rng.choice(streets), building_unit=organisation,
-                             responsible_person="张", developer_name="某公司", developer_credit_code="91310115MA1H7XXX0Q",
+                             responsible_person="张", developer_name="某公司", developer_credit_code="91310115MA1H7ABC0Q",
                              developer_contact="李", developer_phone="1", status=Status.ONLINE, created_by=user,
                              search_tokens=" ".join(tokenize(name, summary))))
     Scenario.objects.bulk_create(rows, batch_size=1000)

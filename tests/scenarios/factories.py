@@ -35,7 +35,7 @@ SCENARIO = {
     "category": "public_service",
     "responsible_person": "张主任",
     "developer_name": "上海某某信息技术有限公司",
-    "developer_credit_code": "91310115MA1H7XXX0Q",
+    "developer_credit_code": "91310115MA1H7ABC0Q",
     "developer_contact": "李工",
     "developer_phone": "021-55556666",
     "function_summary": "为社区老人提供助餐、助浴、上门护理等养老服务的在线预约和评价",
