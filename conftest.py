@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in the thread
 
-pytest_plugins = ["tests.fixtures", "tests.browser", "tests.scenarios.factories"]
+pytest_plugins = ["tests.clock", "tests.fixtures", "tests.browser", "tests.scenarios.factories"]

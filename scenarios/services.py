@@ -229,12 +229,11 @@ def deadlines_recheck(*, changed_dates: list[date]) -> int:
     """After the working-day calendar changed (an override was entered or removed), log every stored rectification
     deadline that the new calendar would place on another day. The stored deadline stands; the log says so."""
     from shequyun.audit import AuditEventType, record_event
-    from shequyun.workdays import WorkCalendar
+    from shequyun.workdays import calendar
 
     if not changed_dates:
         return 0
     earliest = min(changed_dates)
-    fresh = WorkCalendar()
     logged = 0
     for scenario in Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__gte=earliest).select_related(
             "region"):
@@ -244,7 +243,7 @@ def deadlines_recheck(*, changed_dates: list[date]) -> int:
         start = date.fromisoformat(event.extra["start"])
         if start > max(changed_dates):
             continue
-        recomputed = fresh.add_working_days(start, int(event.extra["working_days"]))
+        recomputed = calendar.add_working_days(start, int(event.extra["working_days"]))
         if recomputed != scenario.rectify_deadline:
             record_event(AuditEventType.DEADLINE_AFFECTED, target=scenario, region_path=scenario.region.path,
                          stored=scenario.rectify_deadline.isoformat(), recomputed=recomputed.isoformat(),

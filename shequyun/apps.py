@@ -7,4 +7,13 @@ class ShequyunConfig(AppConfig):
     verbose_name = _("平台公共")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from . import audit  # noqa: F401  (connects the sign-in / sign-out / failure receivers)
+        from .models import WorkdayOverride
+        from .workdays import invalidate_overrides
+
+        # Whatever path writes the override table (admin, shell, fixtures), every process re-reads it.
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: invalidate_overrides(), sender=WorkdayOverride, weak=False,
+                           dispatch_uid=f"workdays_invalidate_{signal is post_save}")

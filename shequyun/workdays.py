@@ -5,13 +5,15 @@ Sources, in order: the State Council calendar shipped in ``chinesecalendar`` (im
 exception. Working-day counts never use ``get_workdays(include_weekends=False)``, which drops make-up Saturdays.
 
 An administrator enters a newly announced year's 放假安排 in the override table (``WorkdayOverride``, Django admin);
-any row for a year makes the year announced (not provisional). Overrides are read once per year per calendar
-instance (one query). :func:`calendar_health` warns in Q4 when next year is neither shipped nor entered.
+any row for a year makes the year announced (not provisional). The override table is read once per process (one
+query) and re-read when it changes (a version token in the shared cache, written on every save and delete). :func:`calendar_health` warns in Q4 when next year is neither shipped nor entered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
 from functools import lru_cache
 
 
@@ -26,30 +28,82 @@ def _official(day: dt.date) -> bool | None:
         return None
 
 
-class WorkCalendar:
-    """Create one per request or task (the overrides it has read are cached on the instance)."""
+#: Shared-cache key of the override table's version; any change to the table writes a new token, so every process
+#: (web nodes, workers) reloads its copy at its next use.
+_VERSION_KEY = "shequyun:workdays:overrides"
+#: How often (seconds) a process looks at the version token, and the longest it keeps a copy whatever the token.
+_CHECK_EVERY = 1.0
+_MAX_AGE = 300.0
+
+
+class _Overrides:
+    """All override rows of every year, loaded in one query and kept per process until the table changes."""
 
     def __init__(self) -> None:
-        self._overrides: dict[int, dict[dt.date, bool]] = {}
+        self.by_date: dict[dt.date, bool] | None = None
+        self.years: frozenset[int] = frozenset()
+        self.version: object = None
+        self.loaded_at = 0.0
+        self.checked_at = 0.0
 
-    def _year(self, year: int) -> dict[dt.date, bool]:
-        if year not in self._overrides:
+    def get(self) -> _Overrides:
+        now = time.monotonic()
+        if self.by_date is not None and now - self.checked_at < _CHECK_EVERY:
+            return self
+        from django.core.cache import cache
+
+        version = cache.get(_VERSION_KEY)
+        self.checked_at = now
+        if self.by_date is None or version != self.version or now - self.loaded_at > _MAX_AGE:
             from .models import WorkdayOverride
 
-            self._overrides[year] = dict(
-                WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
-        return self._overrides[year]
+            self.by_date = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+            self.years = frozenset(day.year for day in self.by_date)
+            self.version = version
+            self.loaded_at = now
+        return self
+
+    def forget(self) -> None:
+        self.by_date = None
+
+
+_overrides = _Overrides()
+
+
+def invalidate_overrides() -> None:
+    """The override table changed: this process reloads at once, the others within ``_CHECK_EVERY`` seconds."""
+    from django.core.cache import cache
+
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    _overrides.forget()
+
+
+class WorkCalendar:
+    """The calendar. Stateless: the override table is read once per process and re-read when it changes, so a
+    queue of 200 rows costs no query per row."""
+
+    def _year(self, year: int) -> dict[dt.date, bool]:
+        overrides = _overrides.get()
+        assert overrides.by_date is not None  # noqa: S101  (get() loaded it)
+        return {day: value for day, value in overrides.by_date.items() if day.year == year}
+
+    def _override(self, day: dt.date) -> bool | None:
+        by_date = _overrides.get().by_date
+        return by_date.get(day) if by_date is not None else None
+
+    def _announced(self, year: int) -> bool:
+        return year in _overrides.get().years
 
     def is_workday(self, day: dt.date) -> bool:
-        overrides = self._year(day.year)
-        if day in overrides:
-            return overrides[day]
+        override = self._override(day)
+        if override is not None:
+            return override
         official = _official(day)
         return official if official is not None else day.weekday() < 5
 
     def is_provisional(self, day: dt.date) -> bool:
         """The day's status is a Monday–Friday guess: no shipped calendar and no entered override for its year."""
-        return _official(day) is None and not self._year(day.year)
+        return _official(day) is None and not self._announced(day.year)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (n ≥ 1); n = 0 gives ``start`` itself if it is a working day,
@@ -82,14 +136,7 @@ class WorkCalendar:
         return sign * count
 
 
-class _PerCall:
-    """``calendar.xxx(...)``: a fresh WorkCalendar for each call site, so entered overrides are always seen."""
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(WorkCalendar(), name)
-
-
-calendar = _PerCall()
+calendar = WorkCalendar()
 
 
 def calendar_health(today: dt.date | None = None) -> list[str]:
@@ -100,8 +147,7 @@ def calendar_health(today: dt.date | None = None) -> list[str]:
     if today.month < 10:
         return []
     next_year = today.year + 1
-    probe = WorkCalendar()
-    if _official(dt.date(next_year, 1, 1)) is not None or probe._year(next_year):
+    if _official(dt.date(next_year, 1, 1)) is not None or calendar._announced(next_year):
         return []
     return [f"{next_year}年放假安排尚未录入：{next_year}年的期限暂按周一至周五计算，请在国务院公布后到“工作日调整”中录入。"]
 
@@ -128,4 +174,6 @@ def override_changed(*, day: dt.date, actor: object = None, removed: bool = Fals
     from .signals import calendar_changed
 
     record_event(AuditEventType.CALENDAR_CHANGED, actor=actor, region_path="", date=day.isoformat(), removed=removed)
+    invalidate_overrides()
+    transaction.on_commit(invalidate_overrides)
     transaction.on_commit(lambda: calendar_changed.send(sender=WorkCalendar, dates=[day]))

@@ -62,3 +62,13 @@ def api_client():  # type: ignore[no-untyped-def]
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar():  # type: ignore[no-untyped-def]
+    """A rolled-back test may have cached override rows that no longer exist: every test starts from the table."""
+    from shequyun.workdays import invalidate_overrides
+
+    invalidate_overrides()
+    yield
+    invalidate_overrides()

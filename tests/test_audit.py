@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 
 from shequyun.models import AuditEvent, AuditEventType
+from tests.clock import OFFICE_HOURS
 from tests.factories import TEST_PASSWORD
 
 # Models deliberately left out, each with its reason in settings.AUDITLOG_EXCLUDE_TRACKING_MODELS.
@@ -47,6 +48,7 @@ def test_model_changes_are_logged_without_the_password(make_user):
 
 
 @pytest.mark.django_db
+@pytest.mark.clock(OFFICE_HOURS)  # a sign-in at night is also an odd-hours anomaly
 def test_sign_in_sign_out_and_failure_are_recorded(client, make_user):
     user = make_user("dongming")
     client.post("/accounts/login/", {"username": user.username, "password": "wrong-password"})

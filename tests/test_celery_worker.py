@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from shequyun.celery import app
 from shequyun.models import ServiceHeartbeat
+from tests.clock import CLOCK_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +41,11 @@ def worker(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
         "DATABASE_URL": _database_url(),
         "SHEQUYUN_VAR_DIR": str(settings.VAR_DIR),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        CLOCK_ENV: timezone.now().isoformat(),  # the worker runs on the test's clock, not the wall clock
     }
     with open(log, "w") as out:
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "shequyun", "worker", "--pool=solo", "--without-gossip",
+            [sys.executable, "-m", "tests.run_on_clock", "celery", "-A", "shequyun", "worker", "--pool=solo", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )

@@ -94,3 +94,53 @@ def test_admin_enters_an_override_and_it_is_audited(client, make_user, django_ca
     assert response.status_code == 302
     assert WorkdayOverride.objects.filter(date=dt.date(2027, 1, 1), is_workday=False).exists()
     assert AuditEvent.objects.filter(event_type=AuditEventType.CALENDAR_CHANGED, extra__date="2027-01-01").exists()
+
+
+# Across 2026 → 2027 on the suite's clock: the boundary is Shanghai's midnight, and 2027 is a provisional year.
+
+@pytest.mark.parametrize(("instant", "period", "provisional"), [
+    ("2026-12-31T23:30:00+08:00", "2026Q4", True),   # New Year's Eve at night: still Q4, due date falls in 2027
+    ("2026-12-31T16:30:00+00:00", "2027Q1", True),   # 00:30 on 1 January in Shanghai, still 31 December in UTC
+    ("2026-11-18T10:00:00+08:00", "2026Q4", False),  # 20 working days from mid-November stay inside 2026
+])
+def test_the_quarter_and_its_due_date_follow_shanghai_midnight(clock, regions, instant, period, provisional):
+    from scenarios.evaluations import open_quarterly_campaigns
+    from scenarios.models import EvaluationCampaign
+
+    clock.move_to(instant)
+    open_quarterly_campaigns()
+    campaign = EvaluationCampaign.objects.get(region=regions["pudong"])
+    assert campaign.period == period
+    assert campaign.due_provisional is provisional
+    assert campaign.due_date > dt.date(2026, 12, 31) or not provisional
+
+
+@pytest.mark.clock("2026-12-31T23:30:00+08:00")
+def test_deadline_badges_count_into_the_provisional_year():
+    from shequyun.workdays import deadline_words
+
+    # Thursday 31 December → Monday 4 January: Friday 1 January is a working day only provisionally (no
+    # override entered), so two working days remain.
+    assert deadline_words(dt.date(2027, 1, 4))["text"] == "剩2个工作日"
+    assert deadline_words(dt.date(2026, 12, 31))["text"] == "今天到期"
+    assert deadline_words(dt.date(2026, 12, 30))["text"] == "超期1天"
+    WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    assert deadline_words(dt.date(2027, 1, 4))["text"] == "剩1个工作日"  # the entered holiday is seen at once
+
+
+@pytest.mark.clock("2026-12-31T23:30:00+08:00")
+def test_a_rectification_deadline_set_on_new_years_eve_is_stored_and_marked_by_the_calendar(make_scenario, actors):
+    from django.utils import timezone
+
+    from scenarios.models import Status
+    from scenarios.services import scenario_rectify
+
+    scenario = make_scenario(Status.ONLINE)
+    today = timezone.localdate()
+    assert today == dt.date(2026, 12, 31)
+    deadline = cal.add_working_days(today, 10)
+    scenario_rectify(actor=actors["reviewer"], scenario=scenario, deadline=deadline, comment="整改",
+                     working_days_from=(today, 10))
+    scenario.refresh_from_db()
+    assert scenario.rectify_deadline == dt.date(2027, 1, 14)  # Monday–Friday in 2027 until its calendar is entered
+    assert cal.is_provisional(scenario.rectify_deadline)

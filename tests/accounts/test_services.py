@@ -12,6 +12,7 @@ from accounts.account_services import password_expiry_reminders, user_create
 from accounts.models import AccountAnomaly, AnomalyKind, User
 from accounts.roles import Role
 from shequyun.notifications.models import Notification
+from tests.clock import OFFICE_HOURS
 from tests.factories import TEST_PASSWORD
 
 
@@ -62,6 +63,7 @@ def test_reminders_batch(make_user, django_assert_max_num_queries):
 
 
 @pytest.mark.django_db
+@pytest.mark.clock(OFFICE_HOURS)  # a sign-in at night is also an odd-hours anomaly
 def test_user_reports_an_anomaly_that_reaches_the_admin(client, make_user):
     admin = make_user("dongming", roles=[Role.ACCOUNT_ADMIN])
     user = make_user("sanlinyuan")
@@ -97,12 +99,21 @@ def test_failure_burst_is_flagged_once(client, make_user, settings):
 
 
 @pytest.mark.django_db
-def test_odd_hours_sign_in_is_flagged(client, make_user, settings):
-    settings.WORKING_HOURS = (0, 0)  # every hour is odd
+@pytest.mark.parametrize(("instant", "odd"), [
+    ("2026-11-18T00:04:00+08:00", True),   # just after midnight
+    ("2026-11-18T06:59:00+08:00", True),   # before 07:00
+    ("2026-11-18T07:00:00+08:00", False),  # the working day starts
+    ("2026-11-18T20:59:00+08:00", False),
+    ("2026-11-18T21:00:00+08:00", True),   # the working day has ended
+    ("2026-12-31T23:30:00+08:00", True),   # New Year's Eve
+    ("2026-11-18T02:00:00+00:00", False),  # 10:00 in Shanghai: the hour is Shanghai's, not UTC's
+])
+def test_odd_hours_sign_in_is_flagged_in_shanghai_time(client, make_user, clock, instant, odd):
     user = make_user("sanlinyuan")
+    clock.move_to(instant)
     client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
     client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
-    assert AccountAnomaly.objects.filter(account=user, kind=AnomalyKind.ODD_HOURS).count() == 1
+    assert AccountAnomaly.objects.filter(account=user, kind=AnomalyKind.ODD_HOURS).count() == (1 if odd else 0)
 
 
 @pytest.mark.django_db
