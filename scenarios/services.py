@@ -149,10 +149,12 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
 
     if action in SPECIAL_ACTIONS:
         raise Conflict(_("该操作需要更多信息。"), action=action)
-    if action == "submit" and scenario.status == Status.DRAFT:
-        missing = application_missing(scenario)
-        if missing:
-            raise ValidationError(missing)
+
+    def complete(locked: Scenario, step: Transition) -> None:
+        if step.action == "submit":
+            missing = application_missing(locked)
+            if missing:
+                raise ValidationError(missing)
 
     def stamp(locked: Scenario, step: Transition) -> list[str]:
         now = timezone.now()
@@ -168,7 +170,8 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
             return ["rectify_deadline", "updated_at"]
         return ["updated_at"]
 
-    return transition(WORKFLOW, obj=scenario, action=action, actor=actor, comment=comment, extra_update=stamp)
+    return transition(WORKFLOW, obj=scenario, action=action, actor=actor, comment=comment, extra_update=stamp,
+                      validate=complete)
 
 
 def scenario_merge(*, actor: Any, scenario: Scenario, into: Scenario, comment: str) -> Scenario:

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from .models import AuditEvent, AuditEventType
 
-__all__ = ["AuditEventType", "acting_as", "client_ip", "record_event"]
+__all__ = ["AuditEventType", "acting_as", "client_ip", "record_bulk_change", "record_event"]
 
 #: auditlog's context manager: wrap Celery work in ``with acting_as(user):`` so field diffs name the actor.
 acting_as = set_actor
@@ -56,6 +56,32 @@ def record_event(
         ip_address=client_ip(request),
         extra=extra,
     )
+
+
+def record_bulk_change(
+    *, model: Any, ids: Any, action: str, actor: Any = None, reason: str = "", changes: dict[str, Any] | None = None,
+    region_path: str = "", request: HttpRequest | None = None,
+) -> AuditEvent | None:
+    """One audit row for a bulk write (``QuerySet.update``, ``bulk_create``, ``bulk_update``) that django-auditlog's
+    signals do not see: which model, which action, every affected id, the new values and why. Nothing is recorded
+    when no row was affected."""
+    ids = [str(pk) for pk in ids]
+    if not ids:
+        return None
+    meta = model._meta
+    return record_event(
+        AuditEventType.BULK_CHANGE, actor=actor, request=request, region_path=region_path,
+        model=meta.label_lower, action=action, ids=ids, count=len(ids), reason=reason,
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")

@@ -26,12 +26,16 @@ class AuditEventType(models.IntegerChoices):
     OTP_ENROLLED = 131, _("绑定身份验证器")
     # 2xx: authorisation
     PERMISSION_DENIED = 200, _("越权访问被拒绝")
+    GRANT_ADDED = 210, _("授予对象权限")
+    GRANT_REMOVED = 211, _("收回对象权限")
     # 3xx: data leaving the system
     EXPORT = 300, _("导出")
     # 4xx: reference data
     REFERENCE_DATA_LOADED = 400, _("基础数据导入")
     CALENDAR_CHANGED = 401, _("工作日调整")
     DEADLINE_AFFECTED = 410, _("期限受日历调整影响")
+    # 5xx: writes that django-auditlog's signals do not see (QuerySet.update, bulk_create, bulk_update)
+    BULK_CHANGE = 500, _("批量变更")
 
 
 class AuditEvent(models.Model):

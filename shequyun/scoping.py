@@ -43,13 +43,24 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_path_lookup = "region__path"
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any, *, granted: str | None = None) -> ScopedQuerySet:
+        """Rows in the user's subtree — plus, with ``granted="app.perm"``, the rows explicitly granted to them
+        (``shequyun/grants.py``: an escalated incident, an authorised-sharing grant). Grants never widen the rule
+        for anything else."""
         if user is not None and getattr(user, "is_superuser", False) and user.is_active:
             return self
         prefix = user_scope_path(user)
+        extra: list[Any] = []
+        if granted is not None:
+            from .grants import granted_ids
+
+            extra = granted_ids(user, granted, self.model)
         if prefix is None:
-            return self.none()
-        return self.filter(**{f"{self.scope_path_lookup}__startswith": prefix})
+            return self.filter(pk__in=extra) if extra else self.none()
+        condition = models.Q(**{f"{self.scope_path_lookup}__startswith": prefix})
+        if extra:
+            condition |= models.Q(pk__in=extra)
+        return self.filter(condition)
 
     def under(self, path: str) -> ScopedQuerySet:
         """Rows owned by the subtree at ``path`` (used by tasks and dashboards that work for a region)."""

@@ -68,10 +68,14 @@ class Workflow:
 
 def transition(
     workflow: Workflow, *, obj: models.Model, action: str, actor: Any, comment: str = "",
-    extra_update: Callable[[Any, Transition], list[str]] | None = None, **extra: Any,
+    extra_update: Callable[[Any, Transition], list[str]] | None = None,
+    validate: Callable[[Any, Transition], None] | None = None, **extra: Any,
 ) -> models.Model:
     """Apply ``action`` to ``obj`` as ``actor``. Exactly one of two concurrent callers wins: the row is locked and
-    the state re-read, so the loser sees the new state and gets a 409."""
+    the state re-read, so the loser sees the new state and gets a 409.
+
+    Order: state (409) → permission (403) → comment and ``validate(locked, step)`` (400, raising ValidationError)
+    → write. Someone who may not act learns nothing about what the object still lacks."""
     if action not in workflow.actions:
         raise Conflict(_("未知操作：%(action)s") % {"action": action}, action=action)
     with transaction.atomic():
@@ -89,6 +93,8 @@ def transition(
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"comment": [_("请填写意见。")]})
+        if validate is not None:
+            validate(locked, step)
         setattr(locked, workflow.state_field, step.target)
         fields = [workflow.state_field]
         if extra_update is not None:
