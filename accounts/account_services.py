@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from shequyun.audit import AuditEventType, acting_as, record_event
 from shequyun.notifications.services import notify
 
+from .gate import second_factor_required
 from .models import (
     AccountAnomaly,
     AnomalyKind,
@@ -328,9 +329,12 @@ def user_assign_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
     if errors:
         raise ValidationError(errors)
     before = sorted(user.role_slugs)
+    needed_second_factor = second_factor_required(user)
     with acting_as(actor):
         user.groups.set(Group.objects.filter(name__in=roles))
     user.__dict__.pop("role_slugs", None)
+    if second_factor_required(user) and not needed_second_factor:
+        Token.objects.filter(user=user).delete()  # a token issued on the password alone must not outlive the change
     record_event(AuditEventType.ROLES_ASSIGNED, actor=actor, target=user, before=before, after=sorted(roles))
     return user
 

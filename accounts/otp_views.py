@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shequyun.audit import AuditEventType, record_event
+from shequyun.redirects import redirect_next
 
 
 class TokenForm(forms.Form):
@@ -51,7 +52,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record_event(AuditEventType.OTP_ENROLLED, actor=request.user, request=request)
             messages.success(request, _("已绑定身份验证器。"))
-            return redirect("home")
+            return redirect_next(request)
         form.add_error("token", _("验证码不正确或已过期，请重试。"))
     import base64
 
@@ -71,7 +72,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(request.GET.get("next") if str(request.GET.get("next", "")).startswith("/") else "home")
+                return redirect_next(request)
         record_event(AuditEventType.SIGN_IN_FAILED, actor=request.user, request=request, second_factor=True)
         form.add_error("token", _("验证码不正确或已过期，请重试。"))
     return render(request, "accounts/otp_verify.html", {"form": form})

@@ -5,9 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from shequyun.redirects import redirect_next
 
 from .forms import FontScaleForm, SignInForm
 from .models import Region
@@ -114,7 +115,4 @@ def font_scale(request: HttpRequest) -> HttpResponse:
         request.session["font_scale"] = scale
     else:
         messages.error(request, _("字号设置无效。"))
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = "/"
-    return redirect(target)
+    return redirect_next(request)

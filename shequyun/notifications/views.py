@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
+
+from shequyun.redirects import redirect_next
 
 from .models import Notification
 from .services import notification_mark_read
@@ -24,5 +26,4 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     notification_mark_read(user=request.user, notification_ids=ids or None)
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "notifications:inbox")
+    return redirect_next(request, "notifications:inbox")

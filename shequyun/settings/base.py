@@ -74,8 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "accounts.middleware.SecondFactorMiddleware",
-    "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.gate.GateMiddleware",  # second factor and forced password change, every channel (accounts/gate.py)
     # axes must be last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,7 +195,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "accounts.api.permissions.PasswordIsCurrent",
+        "accounts.api.permissions.PortalGate",
     ],
     "DEFAULT_PAGINATION_CLASS": "shequyun.api.Pagination",
     "PAGE_SIZE": 50,

@@ -27,7 +27,7 @@ def _sign_in(client, user):
 def test_admin_enrols_with_a_qr_code_then_verifies_each_sign_in(client, make_user, otp_on):
     admin = make_user("dongming", roles=[Role.ACCOUNT_ADMIN])
     _sign_in(client, admin)
-    assert client.get("/")["Location"] == "/accounts/otp/setup/"
+    assert client.get("/")["Location"] == "/accounts/otp/setup/?next=%2F"
     page = client.get("/accounts/otp/setup/").content.decode()
     assert "<svg" in page
     assert "http" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
@@ -41,11 +41,12 @@ def test_admin_enrols_with_a_qr_code_then_verifies_each_sign_in(client, make_use
 
     client.post("/accounts/logout/")
     _sign_in(client, admin)
-    assert client.get("/accounts/manage/")["Location"] == "/accounts/otp/verify/"
+    assert client.get("/accounts/manage/")["Location"] == "/accounts/otp/verify/?next=%2Faccounts%2Fmanage%2F"
     device.refresh_from_db()
     device.last_t = -1  # allow the same time step again in the test
     device.save()
-    assert client.post("/accounts/otp/verify/", {"token": _code(device)}).status_code == 302
+    verified = client.post("/accounts/otp/verify/?next=%2Faccounts%2Fmanage%2F", {"token": _code(device)})
+    assert verified["Location"] == "/accounts/manage/"
     assert client.get("/accounts/manage/").status_code == 200
 
 
