@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from .models import Organisation, Region, User
+from .permissions import roles_allowed
 
 
 @admin.register(Region)
@@ -28,8 +30,23 @@ class OrganisationAdmin(admin.ModelAdmin):
     raw_id_fields = ["region"]
 
 
+class UserAdminForm(UserChangeForm):
+    """The Django admin obeys the same role rules as every other channel (三员分立, no village admins)."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        groups = cleaned.get("groups")
+        region = cleaned.get("region") or getattr(self.instance, "region", None)
+        if groups is not None and region is not None:
+            problem = roles_allowed(region=region, roles={g.name for g in groups})
+            if problem:
+                self.add_error("groups", problem)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserAdminForm
     list_display = ["username", "full_name", "region", "organisation", "is_active"]
     search_fields = ["username", "full_name"]
     raw_id_fields = ["region", "organisation"]

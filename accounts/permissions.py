@@ -1,4 +1,4 @@
-"""Who may do what, decided by the hierarchy and the user's roles. The only module that asks django-guardian.
+"""Who may do what, decided by the hierarchy and the user's roles. (Explicit object grants: shequyun/grants.py.)
 
 The scoping rule (what a user may *see*) is ``visible_to`` in shequyun/scoping.py; this module answers the next
 question (what a user may *do* to something they can see). Each rule is one function with one condition per
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .models import LEVEL_DEPTH, OrganisationKind, Region, RegionLevel
-from .roles import Role
+from .roles import Role, duty_conflict
 
 
 def has_role(user: Any, role: Role) -> bool:
@@ -127,12 +129,8 @@ def _admin_ids():  # type: ignore[no-untyped-def]
 def roles_allowed(*, region: Region, roles: set[str]) -> str | None:
     """Why a set of roles is not allowed for an account in ``region`` (None when it is)."""
     if Role.ACCOUNT_ADMIN.value in roles and region.level == RegionLevel.VILLAGE:
-        return "居/村没有账号管理员，村居账号由街道账号管理员统一管理。"
-    if Role.ACCOUNT_ADMIN.value in roles and Role.AUDITOR.value in roles:
-        return "三员分立：账号管理员不能同时担任审计员。"
-    if Role.SECURITY_OFFICER.value in roles and Role.AUDITOR.value in roles:
-        return "三员分立：安全员不能同时担任审计员。"
-    return None
+        return _("居/村没有账号管理员，村居账号由街道账号管理员统一管理。")
+    return duty_conflict(roles)
 
 
 def can_read_audit_trail(user: Any) -> bool:
