@@ -33,13 +33,14 @@ def inventory_5000(regions, make_user):
     Scenario.objects.bulk_create(rows, batch_size=1000)
     Application.objects.bulk_create([Application(scenario=s) for s in Scenario.objects.all()], batch_size=1000)
     assert isinstance(user, User)
-    return regions
+    return user
 
 
 @pytest.mark.bench
 @pytest.mark.django_db
 def test_bench_similar_scenarios_over_5000(benchmark, inventory_5000):
-    found = benchmark(lambda: similar_scenarios(name="老人助餐预约", summary="养老、助餐、食堂、健康"))
+    viewer = inventory_5000
+    found = benchmark(lambda: similar_scenarios(user=viewer, name="老人助餐预约", summary="养老、助餐、食堂、健康"))
     assert found
 
 
@@ -49,7 +50,7 @@ def test_bench_open_campaign_over_5000(benchmark, inventory_5000):
     counter = iter(range(1000))
 
     def run() -> int:
-        campaign = campaign_open(region=inventory_5000["pudong"], period=f"B{next(counter)}")
+        campaign = campaign_open(region=inventory_5000.region, period=f"B{next(counter)}")
         return campaign.evaluations.count()
 
     assert benchmark.pedantic(run, rounds=3, iterations=1) == 5000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -39,6 +41,11 @@ class ScenarioQuerySet(ScopedQuerySet):
     def published(self) -> ScenarioQuerySet:
         """The public inventory: online scenarios, readable by every authenticated client across regions."""
         return self.filter(status=Status.ONLINE)
+
+    def visible_or_published(self, user: Any) -> ScenarioQuerySet:
+        """What a search or a suggestion may show ``user``: their subtree (any state) plus the public inventory —
+        never another region's unpublished scenario."""
+        return self.visible_to(user) | self.published()
 
 
 class Scenario(models.Model):

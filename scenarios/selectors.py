@@ -65,13 +65,18 @@ def review_queue(*, user: Any) -> QuerySet[Scenario]:
             .order_by("application__submitted_at", "pk"))
 
 
-def similar_scenarios(*, name: str, summary: str, exclude: int | None = None, limit: int = 5) -> list[tuple[Scenario, float]]:
-    """Existing scenarios with similar functions, across the whole inventory (published information only)."""
-    corpus = Scenario.objects.exclude(status__in=[Status.REJECTED, Status.DRAFT]).exclude(merged_into__isnull=False)
+def similar_scenarios(*, user: Any, name: str, summary: str, exclude: int | None = None,
+                      limit: int = 5) -> list[tuple[Scenario, float, bool]]:
+    """Existing scenarios with similar functions among what the user may see: their subtree plus the public
+    inventory. Each as (scenario, score, whether its page is open to the user)."""
+    corpus = (Scenario.objects.visible_or_published(user).exclude(status__in=[Status.REJECTED, Status.DRAFT])
+              .exclude(merged_into__isnull=False))
     matches: list[Match] = rank(tokenize(name, summary), corpus.values_list("pk", "search_tokens").iterator(),
                                 exclude=exclude, limit=limit)
-    by_pk = Scenario.objects.select_related("region").in_bulk([m.scenario_id for m in matches])
-    return [(by_pk[m.scenario_id], m.score) for m in matches if m.scenario_id in by_pk]
+    ids = [m.scenario_id for m in matches]
+    by_pk = Scenario.objects.select_related("region").in_bulk(ids)
+    openable = set(Scenario.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [(by_pk[m.scenario_id], m.score, m.scenario_id in openable) for m in matches if m.scenario_id in by_pk]
 
 
 def reviewer_region_for(scenario: Scenario) -> Region:

@@ -105,8 +105,8 @@ def _context(request: HttpRequest, scenario: Any) -> dict[str, Any]:
     return {
         "scenario": scenario, "application": scenario.application, "actions": actions,
         "history": selectors.scenario_history(scenario), "comment_form": CommentForm(),
-        "similar": selectors.similar_scenarios(name=scenario.name, summary=scenario.application.function_summary,
-                                               exclude=scenario.pk),
+        "similar": selectors.similar_scenarios(user=request.user, name=scenario.name,
+                                               summary=scenario.application.function_summary, exclude=scenario.pk),
         "missing": services.application_missing(scenario) if scenario.status == Status.DRAFT else {},
         "can_edit": scenario.status == Status.DRAFT and may_apply_for(request.user, scenario.region),
         "can_merge": any(t.action == "merge" for t in services.WORKFLOW.available_actions(scenario, request.user)),
@@ -189,6 +189,6 @@ def similar(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("name", "")[:200]
     summary = request.GET.get("function_summary", "")[:4000]
     exclude = request.GET.get("exclude")
-    found = selectors.similar_scenarios(name=name, summary=summary,
+    found = selectors.similar_scenarios(user=request.user, name=name, summary=summary,
                                         exclude=int(exclude) if exclude and exclude.isdigit() else None)
     return render(request, "scenarios/_similar.html", {"similar": found})

@@ -65,9 +65,10 @@ def test_rank_prefers_the_same_function():
 
 
 @pytest.mark.django_db
-def test_similar_scenarios_from_the_inventory(make_scenario):
+def test_similar_scenarios_from_the_inventory(make_scenario, actors):
     existing = make_scenario(Status.ONLINE)
     make_scenario(Status.ONLINE, name="垃圾分类积分兑换", function_summary="居民垃圾分类投放积分和兑换礼品")
-    found = similar_scenarios(name="老年人助餐助浴预约", summary="社区老人预约助餐、助浴和上门护理服务")
+    found = similar_scenarios(user=actors["applicant"], name="老年人助餐助浴预约",
+                              summary="社区老人预约助餐、助浴和上门护理服务")
     assert found
     assert found[0][0] == existing
