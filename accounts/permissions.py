@@ -22,15 +22,6 @@ def has_role(user: Any, role: Role) -> bool:
     return role.value in user.role_slugs
 
 
-def in_scope(user: Any, region: Region) -> bool:
-    """The scoping rule for one region already in memory (same rule as ``visible_to``)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.region is not None and region.path.startswith(user.region.path)
-
-
 def level_of(region: Region) -> int:
     return LEVEL_DEPTH[RegionLevel(region.level)]
 
@@ -137,38 +128,11 @@ def can_read_audit_trail(user: Any) -> bool:
     return has_role(user, Role.AUDITOR) or bool(user is not None and user.is_active and user.is_superuser)
 
 
-# --- Application scenarios (000 Art. 11-13, 16; DESIGN §5) ---------------------------------------------------
+# --- The city operations office, for every module (scenario filings and disconnection, security incidents) ------
+# (The scenario rules — applicant, reviewer, evaluator — are in scenarios/permissions.py.)
 
 def _active(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.is_active
-
-
-def may_apply_for(user: Any, region: Region) -> bool:
-    """The applicant of a scenario owned by ``region``: operators or staff of that region (a village applies
-    through its street, so the street's staff act for its villages too)."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    if user.region is None or not (has_role(user, Role.OPERATOR) or has_role(user, Role.STAFF)):
-        return False
-    if user.region.pk == region.pk:
-        return True
-    return region.level == RegionLevel.VILLAGE and region.parent_id == user.region.pk
-
-
-def may_review_application(user: Any, region: Region) -> bool:
-    """Only the superior competent department of the applicant's region approves (000 Art. 11)."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.region is not None
-        and user.region.pk == superior_competent_region(region).pk
-        and works_for(user, OrganisationKind.COMPETENT_DEPT)
-        and has_role(user, Role.REVIEWER)
-    )
 
 
 def may_act_as_city_operations(user: Any) -> bool:
@@ -176,19 +140,3 @@ def may_act_as_city_operations(user: Any) -> bool:
     if not _active(user):
         return False
     return user.is_superuser or (is_city_operations_office(user) and has_role(user, Role.OPERATOR))
-
-
-def may_evaluate(user: Any, region: Region) -> bool:
-    """City and district competent departments / operations offices evaluate, rectify, promote, offboard and merge
-    the scenarios of their subtree (000 Art. 13)."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.region is not None
-        and user.region.level in (RegionLevel.CITY, RegionLevel.DISTRICT)
-        and in_scope(user, region)
-        and (works_for(user, OrganisationKind.COMPETENT_DEPT) or works_for(user, OrganisationKind.OPERATIONS_OFFICE))
-        and (has_role(user, Role.REVIEWER) or has_role(user, Role.OPERATOR))
-    )

@@ -156,11 +156,12 @@ def region_update_population(*, actor, region: Region, households: int | None, p
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from shequyun.audit import acting_as
+    from shequyun.scoping import path_in_scope
 
-    from .permissions import has_role, in_scope
+    from .permissions import has_role
     from .roles import Role
 
-    if not (actor.is_superuser or (has_role(actor, Role.ACCOUNT_ADMIN) and in_scope(actor, region))):
+    if not (actor.is_superuser or (has_role(actor, Role.ACCOUNT_ADMIN) and path_in_scope(actor, region.path))):
         raise PermissionDenied("只有本级或上级账号管理员可以维护户数和人口。")
     errors = {}
     for name, value in (("households", households), ("population", population)):

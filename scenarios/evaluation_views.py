@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, RegionLevel
-from accounts.permissions import may_evaluate
 from shequyun.charts import Chart, Series, chart_xlsx_response
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
 from . import evaluations as svc
 from .models import Evaluation, EvaluationStatus, Outcome
+from .permissions import EVALUATION_FILLER, may_fill_evaluation, may_open_campaign, may_return_evaluation
 
 SCORE = {"class": "form-control", "min": 0, "max": 100, "inputmode": "numeric"}
 AREA = {"class": "form-control", "rows": 2}
@@ -74,14 +75,15 @@ class CampaignForm(forms.Form):
 
 @login_required
 def evaluation_queue(request: HttpRequest) -> HttpResponse:
-    queryset = (Evaluation.objects.visible_to(request.user).select_related("campaign", "scenario__region")
+    queryset = (Evaluation.objects.visible_to(request.user).select_related("campaign__region", "scenario__region")
                 .order_by("campaign__due_date", "pk"))
-    waiting = [e for e in queryset.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])[:300]
-               if may_evaluate(request.user, e.scenario.region)]
-    rows = [{"evaluation": e, "deadline": deadline_words(e.campaign.due_date)} for e in waiting]
-    done = queryset.filter(status=EvaluationStatus.SUBMITTED).order_by("-submitted_at")[:50]
+    waiting = paginate(request, queryset.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])
+                       .filter(EVALUATION_FILLER.filter(request.user)))
+    rows = [{"evaluation": e, "deadline": deadline_words(e.campaign.due_date)} for e in waiting["page"]]
+    done = paginate(request, queryset.filter(status=EvaluationStatus.SUBMITTED).order_by("-submitted_at", "-pk"),
+                    param="done_page")
     region = request.user.region
-    can_open = region is not None and region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) and may_evaluate(
+    can_open = region is not None and region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) and may_open_campaign(
         request.user, region)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and can_open and form.is_valid():
@@ -95,8 +97,8 @@ def evaluation_queue(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已发起 %(p)s 评估，共 %(n)d 个场景。") % {
                 "p": campaign.period, "n": campaign.evaluations.count()})
             return redirect("scenarios:evaluations")
-    return render(request, "scenarios/evaluations.html", {"rows": rows, "done": done, "form": form,
-                                                          "can_open": can_open})
+    return render(request, "scenarios/evaluations.html", {"rows": rows, "waiting": waiting, "done": done,
+                                                          "form": form, "can_open": can_open})
 
 
 def participation_chart(scenario: Any, data: dict[str, Any]) -> Chart:
@@ -132,7 +134,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if district is None:
         district = next((r for r in scenario.region.ancestors() if r.level == RegionLevel.DISTRICT), scenario.region)
     promote_choices = Region.objects.filter(parent=district).order_by("code")
-    editable = evaluation.status != EvaluationStatus.SUBMITTED and may_evaluate(request.user, scenario.region)
+    editable = evaluation.status != EvaluationStatus.SUBMITTED and may_fill_evaluation(request.user, evaluation)
     initial = {f: getattr(evaluation, f) for f in EvaluationForm.base_fields if f not in {"promote_regions", "evidence"}}
     initial["promote_regions"] = list(evaluation.promote_regions.all())
     if initial.get("participation_score") is None and data["households_rate"] is not None:
@@ -159,9 +161,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scenarios/evaluation_form.html", {
         "evaluation": evaluation, "scenario": scenario, "form": form, "chart": chart, "data": data,
         "editable": editable, "deadline": deadline_words(evaluation.campaign.due_date),
-        "can_return": evaluation.status == EvaluationStatus.SUBMITTED and (request.user.is_superuser or (
-            request.user.region is not None and request.user.region.level == RegionLevel.CITY
-            and may_evaluate(request.user, scenario.region))),
+        "can_return": evaluation.status == EvaluationStatus.SUBMITTED and may_return_evaluation(request.user, evaluation),
     })
 
 

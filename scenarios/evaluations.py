@@ -11,9 +11,7 @@ from django.db.models import Avg, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrganisationKind, Region, RegionLevel, User
-from accounts.permissions import may_apply_for, may_evaluate
-from accounts.roles import Role
+from accounts.models import Region, RegionLevel, User
 from shequyun.audit import acting_as
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
@@ -21,6 +19,16 @@ from shequyun.workdays import calendar
 
 from . import services
 from .models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
+from .permissions import (
+    EVALUATION_FILLER,
+    campaign_region_for,
+    evaluators_at,
+    may_apply_for,
+    may_evaluate,
+    may_fill_evaluation,
+    may_open_campaign,
+    may_return_evaluation,
+)
 
 DEFAULT_DUE_WORKING_DAYS = 20
 SCORE_FIELDS = ["mechanism", "effectiveness", "participation", "security"]
@@ -45,7 +53,7 @@ def campaign_open(*, region: Region, period: str, due_date: dt.date | None = Non
     exactly once however often it runs — a run that died half-way is completed by the next without duplicates."""
     if region.level not in (RegionLevel.CITY, RegionLevel.DISTRICT):
         raise ValidationError({"region": [_("评估由市、区两级组织。")]})
-    if actor is not None and not may_evaluate(actor, region):
+    if actor is not None and not may_open_campaign(actor, region):
         raise PermissionDenied(_("您无权为该区域组织评估。"))
     provisional = False
     if due_date is None:
@@ -102,8 +110,9 @@ def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
 
 
 def _require_evaluator(actor: Any, evaluation: Evaluation) -> None:
-    if not may_evaluate(actor, evaluation.scenario.region):
-        raise PermissionDenied(_("您无权填写该评估报告。"))
+    if not may_fill_evaluation(actor, evaluation):
+        raise PermissionDenied(_("该评估属于%(owner)s的评估活动，由其评估人员填写。") % {
+            "owner": evaluation.campaign.region.name})
 
 
 @transaction.atomic
@@ -190,8 +199,7 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
 def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Evaluation:
     """The city sends a district's report back for revision (the outcome already applied stays in force)."""
     evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
-    if not (actor.is_superuser or (actor.region is not None and actor.region.level == RegionLevel.CITY
-                                   and may_evaluate(actor, evaluation.scenario.region))):
+    if not may_return_evaluation(actor, evaluation):
         raise PermissionDenied(_("只有市级可以退回评估报告。"))
     if evaluation.status != EvaluationStatus.SUBMITTED:
         raise Conflict(_("只有已提交的报告可以退回。"), status=evaluation.status)
@@ -207,16 +215,9 @@ def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Ev
     return evaluation
 
 
-def evaluators_of(scenario: Scenario) -> list[User]:
-    """District (or, for city/district scenarios, city) staff who evaluate this scenario."""
-    region = scenario.region
-    while region.level not in (RegionLevel.DISTRICT, RegionLevel.CITY):
-        region = region.parent
-    if scenario.region.level == RegionLevel.DISTRICT:
-        region = region.parent
-    return list(User.objects.filter(
-        region=region, is_active=True, groups__name__in=[Role.REVIEWER.value, Role.OPERATOR.value],
-        organisation__kind__in=[OrganisationKind.COMPETENT_DEPT, OrganisationKind.OPERATIONS_OFFICE]).distinct())
+def _campaign_evaluators(scenario: Scenario) -> list[User]:
+    """The evaluators of the campaign that covers ``scenario`` (they asked for the rectification)."""
+    return list(evaluators_at([campaign_region_for(scenario.region)]))
 
 
 def evaluation_reminders(*, today: dt.date | None = None) -> int:
@@ -236,11 +237,11 @@ def evaluation_reminders(*, today: dt.date | None = None) -> int:
                 "d": evaluation.campaign.due_date.isoformat(), "s": evaluation.scenario.name}
         else:
             continue
-        sent += len(notify(recipients=evaluators_of(evaluation.scenario), title=title,
+        sent += len(notify(recipients=EVALUATION_FILLER.holders(evaluation), title=title,
                            url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation, dedupe_key=key))
     for scenario in Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__lt=today).select_related(
             "region__parent__parent"):
-        sent += len(notify(recipients=evaluators_of(scenario),
+        sent += len(notify(recipients=_campaign_evaluators(scenario),
                            title=_("场景超过整改期限未完成整改：%(s)s") % {"s": scenario.name},
                            url=f"/scenarios/{scenario.pk}/", target=scenario,
                            dedupe_key=f"rectify-overdue:{scenario.pk}:{scenario.rectify_deadline}"))

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import OrganisationKind, Region, RegionLevel, within_region
+from accounts.models import Region, RegionLevel, within_region
 from accounts.permissions import superior_competent_region
 
 from .models import Scenario, ScenarioEvent, Status
@@ -47,22 +47,13 @@ def scenario_history(scenario: Scenario) -> QuerySet[ScenarioEvent]:
 
 
 def review_queue(*, user: Any) -> QuerySet[Scenario]:
-    """Applications waiting on this reviewer, oldest first: submitted scenarios whose superior competent
-    department is the reviewer's region (and, for the city operations office, approved ones waiting for filing)."""
-    if user.region is None:
-        return Scenario.objects.none()
-    waiting = Q(pk__in=[])
-    if user.organisation and user.organisation.kind == OrganisationKind.COMPETENT_DEPT:
-        own = user.region
-        if own.level == RegionLevel.CITY:
-            waiting |= Q(status=Status.SUBMITTED, region__level__in=[RegionLevel.CITY, RegionLevel.DISTRICT])
-        elif own.level == RegionLevel.DISTRICT:
-            waiting |= Q(status=Status.SUBMITTED, region__path__startswith=own.path,
-                         region__level__in=[RegionLevel.STREET, RegionLevel.VILLAGE])
-    if user.organisation and user.organisation.kind == OrganisationKind.OPERATIONS_OFFICE and user.region.level == RegionLevel.CITY:
-        waiting |= Q(status=Status.APPROVED)
-    return (Scenario.objects.visible_to(user).filter(waiting).select_related(*LIST_RELATED, "application")
-            .order_by("application__submitted_at", "pk"))
+    """What waits on this user, oldest first: the scenario table's waiting steps whose rule holds for them
+    (drafts to submit, applications to review, filings to acknowledge, scenarios to take online, rectifications
+    to report, disconnections to lift) — built from the same rules that allow the actions."""
+    from .services import WORKFLOW
+
+    return (Scenario.objects.visible_to(user).filter(WORKFLOW.waiting_on(user))
+            .select_related(*LIST_RELATED, "application").order_by("application__submitted_at", "pk"))
 
 
 def similar_scenarios(*, user: Any, name: str, summary: str, exclude: int | None = None,
@@ -95,21 +86,20 @@ def home_panel(*, user: Any) -> dict[str, Any]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from accounts.permissions import may_evaluate
     from shequyun.charts import Chart, Series
 
     from .models import Evaluation, EvaluationStatus, UsageMetric
+    from .permissions import EVALUATION_FILLER
 
     if user.region is None:
         return {}
-    due = [e for e in Evaluation.objects.visible_to(user).filter(
-        status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED]).select_related("scenario__region", "campaign")[:500]
-        if may_evaluate(user, e.scenario.region)]
     today = timezone.localdate()
+    due = (Evaluation.objects.visible_to(user).filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])
+           .filter(EVALUATION_FILLER.filter(user)))
     panel: dict[str, Any] = {
         "review_count": review_queue(user=user).count(),
-        "evaluations_due": len(due),
-        "evaluations_overdue": sum(1 for e in due if e.campaign.due_date < today),
+        "evaluations_due": due.count(),
+        "evaluations_overdue": due.filter(campaign__due_date__lt=today).count(),
         "charts": [],
     }
     if user.region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) or user.is_superuser:

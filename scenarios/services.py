@@ -10,9 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationKind, Region, User
-from accounts.permissions import may_apply_for, may_evaluate, superior_competent_region
-from accounts.roles import Role
+from accounts.models import Organisation, Region
 from shequyun.audit import acting_as
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
@@ -20,6 +18,7 @@ from shequyun.uploads import sniff_upload, stored_file
 from shequyun.workflow import Transition, Workflow, transition
 
 from .models import Application, Scenario, ScenarioEvent, Status
+from .permissions import may_apply_for, may_evaluate
 from .similarity import tokenize
 from .transitions import TRANSITIONS
 
@@ -36,21 +35,13 @@ def _record(scenario: Scenario, step: Transition, actor: Any, comment: str, prev
                                  actor=actor, comment=comment or "", extra=extra)
 
 
-def next_actors(scenario: Scenario) -> list[User]:
-    """Who has to act now that the scenario is in its current state."""
-    if scenario.status == Status.SUBMITTED:
-        region = superior_competent_region(scenario.region)
-        return list(User.objects.filter(region=region, is_active=True, groups__name=Role.REVIEWER.value,
-                                        organisation__kind=OrganisationKind.COMPETENT_DEPT))
-    if scenario.status == Status.APPROVED:
-        return list(User.objects.filter(region__depth=0, is_active=True, groups__name=Role.OPERATOR.value,
-                                        organisation__kind=OrganisationKind.OPERATIONS_OFFICE))
-    return [scenario.created_by]
-
-
 def _after(scenario: Scenario, step: Transition, actor: Any, comment: str) -> None:
+    """Whoever must act next (the holders of the new state's waiting rules) and the registrant hear of it."""
+    people = {u.pk: u for u in WORKFLOW.next_actors(scenario)}
+    if scenario.created_by is not None:
+        people.setdefault(scenario.created_by_id, scenario.created_by)
     notify(
-        recipients=[u for u in next_actors(scenario) if u.pk != getattr(actor, "pk", None)],
+        recipients=[u for pk, u in people.items() if pk != getattr(actor, "pk", None)],
         title=_("应用场景“%(name)s”：%(action)s") % {"name": scenario.name, "action": step.label},
         body=comment,
         url=f"/scenarios/{scenario.pk}/",

@@ -1,30 +1,21 @@
-"""The scenario lifecycle of DESIGN §5 as one explicit table. The browser and the API both go through it."""
+"""The scenario lifecycle of DESIGN §5 as one explicit table. The browser and the API both go through it.
+
+Each row names its rule (scenarios/permissions.py): the engine asks it before acting, queues are built from its
+queryset form, and notifications go to its holders. ``waits=False`` marks discretionary actions (rectify,
+promote, offboard, merge, disconnect …): anyone entitled may take them at any time, so they are in nobody's queue.
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import may_act_as_city_operations, may_apply_for, may_evaluate, may_review_application
 from shequyun.workflow import Transition
 
 from .models import Status as S
-
-
-def applicant(user, scenario) -> bool:  # type: ignore[no-untyped-def]
-    return may_apply_for(user, scenario.region)
-
-
-def reviewer(user, scenario) -> bool:  # type: ignore[no-untyped-def]
-    return may_review_application(user, scenario.region)
-
-
-def city_operations(user, scenario) -> bool:  # type: ignore[no-untyped-def]
-    return may_act_as_city_operations(user)
-
-
-def evaluator(user, scenario) -> bool:  # type: ignore[no-untyped-def]
-    return may_evaluate(user, scenario.region)
-
+from .permissions import APPLICANT as applicant
+from .permissions import CITY_OPERATIONS as city_operations
+from .permissions import EVALUATOR as evaluator
+from .permissions import REVIEWER as reviewer
 
 TRANSITIONS = [
     Transition(S.DRAFT, "submit", S.SUBMITTED, applicant, _("提交核准")),
@@ -33,22 +24,28 @@ TRANSITIONS = [
     Transition(S.SUBMITTED, "reject", S.REJECTED, reviewer, _("不予核准"), needs_comment=True, style="outline-danger"),
     Transition(S.APPROVED, "file", S.FILED, city_operations, _("确认报备")),
     Transition(S.FILED, "go_online", S.ONLINE, applicant, _("上线")),
-    Transition(S.ONLINE, "rectify", S.RECTIFYING, evaluator, _("要求整改"), needs_comment=True, style="outline-danger"),
-    Transition(S.ONLINE, "promote", S.ONLINE, evaluator, _("推广"), style="outline-primary"),
+    Transition(S.ONLINE, "rectify", S.RECTIFYING, evaluator, _("要求整改"), needs_comment=True, style="outline-danger",
+               waits=False),
+    Transition(S.ONLINE, "promote", S.ONLINE, evaluator, _("推广"), style="outline-primary", waits=False),
     Transition(S.RECTIFYING, "report_rectified", S.ONLINE, applicant, _("报告整改完成"), needs_comment=True),
-    Transition(S.ONLINE, "offboard", S.OFFLINE, evaluator, _("要求下线"), needs_comment=True, style="outline-danger"),
-    Transition(S.RECTIFYING, "offboard", S.OFFLINE, evaluator, _("要求下线"), needs_comment=True, style="outline-danger"),
+    Transition(S.ONLINE, "offboard", S.OFFLINE, evaluator, _("要求下线"), needs_comment=True, style="outline-danger",
+               waits=False),
+    Transition(S.RECTIFYING, "offboard", S.OFFLINE, evaluator, _("要求下线"), needs_comment=True,
+               style="outline-danger", waits=False),
     Transition(S.ONLINE, "request_offboarding", S.OFFLINE, applicant, _("申请下线"), needs_comment=True,
-               style="outline-danger"),
+               style="outline-danger", waits=False),
     Transition(S.RECTIFYING, "request_offboarding", S.OFFLINE, applicant, _("申请下线"), needs_comment=True,
-               style="outline-danger"),
+               style="outline-danger", waits=False),
     Transition(S.ONLINE, "disconnect", S.DISCONNECTED, city_operations, _("紧急断开"), needs_comment=True,
-               style="danger"),
+               style="danger", waits=False),
     Transition(S.DISCONNECTED, "reconnect", S.ONLINE, city_operations, _("恢复连接"), needs_comment=True),
     # Merging similar apps (清单制): the merged one goes offline pointing at the survivor (see services.scenario_merge).
-    Transition(S.ONLINE, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger"),
-    Transition(S.RECTIFYING, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger"),
-    Transition(S.FILED, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger"),
+    Transition(S.ONLINE, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger",
+               waits=False),
+    Transition(S.RECTIFYING, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger",
+               waits=False),
+    Transition(S.FILED, "merge", S.OFFLINE, evaluator, _("合并"), needs_comment=True, style="outline-danger",
+               waits=False),
 ]
 
 #: Actions that need more than a comment and have their own service (they are not offered as plain buttons).

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import may_apply_for
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
 from shequyun.workdays import calendar
@@ -23,6 +22,7 @@ from . import selectors, services
 from .api.views import report_response
 from .forms import CommentForm, InventoryFilterForm, ScenarioForm
 from .models import Status
+from .permissions import may_apply_for
 from .transitions import SPECIAL_ACTIONS
 
 SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}

@@ -16,12 +16,35 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .audit import acting_as
 from .errors import Conflict
 
-Rule = Callable[[Any, Any], bool]  # (user, obj) -> may act
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may act, written three ways side by side so they cannot drift apart:
+
+    * ``check(user, obj) -> bool`` — the predicate the engine asks before acting (403 when False);
+    * ``filter(user) -> Q`` — the same rule as a condition on the workflow's model: what the user may act on
+      (queues are built from it, so a queue never shows an item its reader cannot act on);
+    * ``holders(obj) -> QuerySet[User]`` — the same rule from the object's side: who may act on it (notifications
+      go to them). Superusers (bootstrap only) pass ``check`` but are never holders.
+
+    Tests assert ``check == filter == holders`` over the four levels and every role (tests/*/test_rules.py)."""
+
+    name: str
+    check: Callable[[Any, Any], bool]
+    filter: Callable[[Any], Q]
+    holders: Callable[[Any], Any]
+
+    def __call__(self, user: Any, obj: Any) -> bool:
+        return self.check(user, obj)
+
+
+NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -29,10 +52,13 @@ class Transition:
     source: str
     action: str
     target: str
-    allowed: Rule
+    allowed: Rule | Callable[[Any, Any], bool]
     label: str = ""
     needs_comment: bool = False
     style: str = "primary"  # button style in the UI: primary, outline-primary, danger …
+    #: the step waits on someone (it is in their queue and they are notified); False for discretionary actions
+    #: (disconnect, offboard, merge …) that anyone entitled may take at any time
+    waits: bool = True
 
 
 @dataclass
@@ -64,6 +90,25 @@ class Workflow:
     def available_actions(self, obj: Any, user: Any) -> list[Transition]:
         state = getattr(obj, self.state_field)
         return [t for (source, _a), t in self.table.items() if source == state and t.allowed(user, obj)]
+
+    def waiting_on(self, user: Any) -> Q:
+        """The objects whose current state waits on ``user``: for every waiting transition, its source state and
+        its rule's queryset form. Combine with ``visible_to(user)``."""
+        condition = NOTHING
+        for t in self.table.values():
+            if t.waits and isinstance(t.allowed, Rule):
+                condition |= Q(**{self.state_field: t.source}) & t.allowed.filter(user)
+        return condition
+
+    def next_actors(self, obj: Any) -> list[Any]:
+        """Who must act now that ``obj`` is in its current state (the holders of every waiting transition)."""
+        state = getattr(obj, self.state_field)
+        people: dict[Any, Any] = {}
+        for (source, _a), t in self.table.items():
+            if source == state and t.waits and isinstance(t.allowed, Rule):
+                for user in t.allowed.holders(obj):
+                    people.setdefault(user.pk, user)
+        return list(people.values())
 
 
 def transition(

@@ -91,9 +91,11 @@ def test_token_issuance_asks_for_the_code(api_client, admin):
     assert "身份验证器" in not_enrolled.json()["otp"][0]
     device = enrol(admin)
     missing = api_client.post("/api/v1/auth/token/", payload)
-    assert missing.status_code == 400 and "otp" in missing.json()
+    assert missing.status_code == 400
+    assert "otp" in missing.json()
     wrong = api_client.post("/api/v1/auth/token/", {**payload, "otp": "000000" if _code(device) != "000000" else "111111"})
-    assert wrong.status_code == 400 and "otp" in wrong.json()
+    assert wrong.status_code == 400
+    assert "otp" in wrong.json()
     assert AuditEvent.objects.filter(event_type=AuditEventType.SIGN_IN_FAILED, actor=admin,
                                      extra__second_factor=True).exists()
     assert not Token.objects.filter(user=admin).exists()
@@ -118,7 +120,8 @@ def test_a_token_must_change_its_password_first(api_client, make_user):
     token = api_client.post("/api/v1/auth/token/", {"username": user.username, "password": TEST_PASSWORD}).json()["token"]
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     refused = api_client.get("/api/v1/regions/")
-    assert refused.status_code == 403 and "必须先修改密码" in refused.json()["detail"]
+    assert refused.status_code == 403
+    assert "必须先修改密码" in refused.json()["detail"]
     changed = api_client.post("/api/v1/auth/password/", {"old_password": TEST_PASSWORD, "new_password": "Brand#New123x"})
     assert changed.status_code in (200, 204)
     assert api_client.get("/api/v1/regions/").status_code == 200

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import OrganisationKind, Region
-from accounts.permissions import may_act_as_city_operations, may_apply_for, may_evaluate, may_review_application
+from accounts.permissions import may_act_as_city_operations
 from accounts.roles import Role
+from scenarios.permissions import may_apply_for, may_evaluate, may_review_application
 from tests.factories import OrganisationFactory
 
 ACTOR = {"city": "310000000000", "district": "310115000000", "street": "310115015000", "village": "310115015001"}

@@ -8,7 +8,7 @@ from accounts.models import Region
 from accounts.roles import Role
 from scenarios.models import Scenario, Status
 from scenarios.selectors import similar_scenarios
-from scenarios.services import scenario_create, scenario_transition
+from scenarios.services import scenario_create
 from tests.factories import OrganisationFactory
 from tests.scope import OUTSIDE
 
@@ -24,7 +24,7 @@ def yangpu(make_user):
     district = Region.objects.get(code="310110000000")
     street = Region.objects.get(code=OUTSIDE)
     applicant = make_user(OUTSIDE, roles=[Role.OPERATOR], organisation=OrganisationFactory(region=street))
-    reviewer = make_user("310110000000", roles=[Role.REVIEWER],
+    make_user("310110000000", roles=[Role.REVIEWER],
                          organisation=OrganisationFactory(region=district, kind="competent_dept"))
     rows = {}
     for status in [*UNPUBLISHED, Status.ONLINE]:
@@ -39,7 +39,8 @@ def test_selector_shows_own_subtree_and_the_public_inventory_only(make_user, yan
     viewer = make_user("dongming", roles=[Role.OPERATOR])
     found = {s.pk: openable for s, _score, openable in similar_scenarios(
         user=viewer, name="老年人助餐助浴预约", summary=SUMMARY, limit=50)}
-    assert yangpu[Status.ONLINE].pk in found and found[yangpu[Status.ONLINE].pk] is False  # listed, page not open
+    assert yangpu[Status.ONLINE].pk in found
+    assert found[yangpu[Status.ONLINE].pk] is False
     for status in UNPUBLISHED:
         assert yangpu[status].pk not in found, status
 
