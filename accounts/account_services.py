@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from shequyun.audit import AuditEventType, acting_as, record_event
+from shequyun.crypto import normalise
 from shequyun.notifications.services import notify
 
 from .gate import second_factor_required
@@ -181,8 +182,8 @@ def account_prepare(
             errors.setdefault("password", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user.phone = phone
-    user.id_number = id_number
+    user.phone = (phone or "").strip()
+    user.id_number = normalise(id_number or "")
     return user, roles, password or None
 
 
@@ -224,19 +225,20 @@ def user_update(
         user.email = email
         changed.append("email")
     if phone is not None:
-        user.phone = phone
-        changed += ["phone_encrypted", "phone_index"]
+        user.phone = phone.strip()
+        changed += ["phone", "phone_index"]
     if id_number is not None:
-        user.id_number = id_number
-        changed.append("id_number_encrypted")
+        user.id_number = normalise(id_number)
+        changed.append("id_number")
     if organisation is not None:
         user.organisation = organisation
         changed.append("organisation")
     if changed:
         with acting_as(actor):
             user.save(update_fields=changed)
+        # Which fields changed, never their values (personal data stays out of the audit trail).
         record_event(AuditEventType.ACCOUNT_UPDATED, actor=actor, target=user,
-                     fields=[f.replace("_encrypted", "").replace("_index", "") for f in changed])
+                     fields=sorted({f.removesuffix("_index") for f in changed}))
     return user
 
 

@@ -91,6 +91,16 @@ class AccountForm(forms.Form):
         if editing:
             for name in ("username", "region", "roles"):
                 del self.fields[name]
+            # Personal data is never sent back to the browser in clear: the current value is shown masked and
+            # an empty field keeps it; a separate box clears it.
+            current = kwargs.get("initial") or {}
+            for name, label in (("phone", _("手机号")), ("id_number", _("身份证号"))):
+                masked = current.get(f"masked_{name}") or ""
+                self.fields[name].help_text = (_("当前：%(value)s。留空则不修改。") % {"value": masked} if masked
+                                               else _("当前未填写。"))
+                self.fields[f"clear_{name}"] = forms.BooleanField(
+                    label=_("清除%(label)s") % {"label": label}, required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def clean_region(self) -> Region:
         code = self.cleaned_data["region"]

@@ -3,16 +3,12 @@ Thin: every write is one call into accounts/account_services.py or accounts/impo
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shequyun.crypto import mask_id_number, mask_phone
+from shequyun import staging
+from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
 from shequyun.models import AuditEvent
 
@@ -84,7 +81,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
             request=request, filename="账号清单.xlsx", title="账号清单",
             headers=["用户名", "姓名", "区域", "组织", "角色", "手机号", "身份证号", "状态"],
             rows=([u.username, u.full_name, u.region.name, u.organisation.name if u.organisation else "",
-                   "、".join(str(Role(r).label) for r in u.role_slugs), mask_phone(u.phone), mask_id_number(u.id_number),
+                   "、".join(str(Role(r).label) for r in u.role_slugs), mask(u.phone), mask(u.id_number),
                    "启用" if u.is_active else "停用"] for u in queryset[:20000]),
         )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
@@ -131,7 +128,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, editing=True,
         organisations=Organisation.objects.filter(region=user.region),
         initial={"full_name": user.full_name, "organisation": user.organisation, "email": user.email,
-                 "phone": user.phone, "id_number": user.id_number},
+                 "masked_phone": mask(user.phone), "masked_id_number": mask(user.id_number)},
     )
     if request.method == "POST":
         if not can_manage:
@@ -140,7 +137,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 svc.user_update(actor=request.user, user=user, full_name=data["full_name"], email=data["email"],
-                                phone=data["phone"], id_number=data["id_number"],
+                                phone=data["phone"] or ("" if data.get("clear_phone") else None),
+                                id_number=data["id_number"] or ("" if data.get("clear_id_number") else None),
                                 organisation=data["organisation"] or None)
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -150,7 +148,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/manage/detail.html", {
         "account": user, "form": form, "can_manage": can_manage, "roles_form": RolesForm(initial={"roles": user.role_slugs}),
         "reason_form": ReasonForm(), "locked": svc.user_is_locked(user),
-        "masked_phone": mask_phone(user.phone), "masked_id": mask_id_number(user.id_number),
+        "masked_phone": mask(user.phone), "masked_id": mask(user.id_number),
         "anomalies": AccountAnomaly.objects.filter(account=user).select_related("reported_by")[:10],
     })
 
@@ -189,7 +187,7 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("accounts:manage_detail", pk=user.pk)
 
 
-IMPORT_FOLDER = "imports"
+IMPORT_KIND = "accounts"
 
 
 @login_required
@@ -200,20 +198,19 @@ def account_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
     token = ""
+    if request.method == "POST" and request.POST.get("cancel"):
+        staging.discard(owner=request.user, kind=IMPORT_KIND, token=request.POST.get("token", ""))
+        messages.info(request, _("已取消本次导入。"))
+        return redirect("accounts:manage_import")
     if request.method == "POST" and request.POST.get("token"):
         token = request.POST["token"]
-        path = f"{IMPORT_FOLDER}/{request.user.pk}-{token}.json"
-        if not token.isalnum() or not default_storage.exists(path):
-            messages.error(request, _("导入内容已失效，请重新上传。"))
-            return redirect("accounts:manage_import")
-        with default_storage.open(path) as handle:
-            rows = json.load(handle)
         try:
+            rows = staging.take(owner=request.user, kind=IMPORT_KIND, token=token)
             credentials = import_commit(actor=request.user, rows=rows)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("accounts:manage_import")
-        default_storage.delete(path)
+        staging.discard(owner=request.user, kind=IMPORT_KIND, token=token)
         return xlsx_response(
             request=request, filename="新开通账号初始密码.xlsx", title="新开通账号（首次登录须修改密码）",
             headers=["用户名", "姓名", "初始密码"], rows=credentials, imported=len(credentials),
@@ -227,9 +224,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
         else:
             report = import_validate(actor=request.user, rows=rows)
             if report.ok:
-                token = uuid.uuid4().hex
-                default_storage.save(f"{IMPORT_FOLDER}/{request.user.pk}-{token}.json",
-                                     ContentFile(json.dumps(rows, ensure_ascii=False).encode()))
+                token = staging.stage(owner=request.user, kind=IMPORT_KIND, rows=rows)
     return render(request, "accounts/manage/import.html", {"form": form, "report": report, "token": token})
 
 

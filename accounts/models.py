@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from shequyun.crypto import BlindIndexField, EncryptedTextField
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
 
 from .roles import Role
@@ -185,10 +186,10 @@ class User(AbstractUser):
     region = models.ForeignKey(
         Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    # Personal data, SM4-GCM encrypted at rest (shequyun/crypto.py); read through the properties below.
-    phone_encrypted = models.TextField(_("手机号（密文）"), blank=True, editable=False)
-    phone_index = models.CharField(_("手机号索引"), max_length=64, blank=True, db_index=True, editable=False)
-    id_number_encrypted = models.TextField(_("身份证号（密文）"), blank=True, editable=False)
+    # Personal data, SM4-GCM encrypted at rest (shequyun/crypto.py): plaintext here, ciphertext in the database.
+    phone = EncryptedTextField(_("手机号"), blank=True, editable=False, db_column="phone_encrypted")
+    phone_index = BlindIndexField(_("手机号索引"), source="phone", db_index=True)
+    id_number = EncryptedTextField(_("身份证号"), blank=True, editable=False, db_column="id_number_encrypted")
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     font_scale = models.PositiveSmallIntegerField(_("字号"), choices=FontScale.choices, default=FontScale.NORMAL)
@@ -211,32 +212,6 @@ class User(AbstractUser):
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"organisation": _("所属组织必须位于用户所属区域。")})
-
-    @property
-    def phone(self) -> str:
-        from shequyun.crypto import decrypt
-
-        return decrypt(self.phone_encrypted)
-
-    @phone.setter
-    def phone(self, value: str) -> None:
-        from shequyun.crypto import blind_index, encrypt
-
-        value = (value or "").strip()
-        self.phone_encrypted = encrypt(value)
-        self.phone_index = blind_index(value)
-
-    @property
-    def id_number(self) -> str:
-        from shequyun.crypto import decrypt
-
-        return decrypt(self.id_number_encrypted)
-
-    @id_number.setter
-    def id_number(self, value: str) -> None:
-        from shequyun.crypto import encrypt
-
-        self.id_number_encrypted = encrypt((value or "").strip().upper())
 
     @property
     def password_expires_at(self):  # type: ignore[no-untyped-def]

@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "shequyun.tasks.check_calendar_coverage",
         "schedule": crontab(hour=7, minute=0),
     },
+    "purge-staged-imports": {
+        "task": "shequyun.tasks.purge_staged_imports",
+        "schedule": crontab(minute=20),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .crypto import EncryptedTextField
 from .scoping import scoped_queryset
 
 
@@ -104,3 +105,25 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'}"
+
+
+class StagedImport(models.Model):
+    """Rows of an uploaded spreadsheet between the validation report and the commit (shequyun/staging.py).
+
+    The rows may hold personal data, so they are encrypted (the same SM4-GCM as personal fields), belong to the
+    person who uploaded them, expire after an hour and are deleted on commit, on cancel and by a periodic task."""
+
+    token = models.CharField(max_length=32, unique=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    payload = EncryptedTextField()
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.row_count}"

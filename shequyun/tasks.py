@@ -45,3 +45,11 @@ def check_calendar_coverage() -> list[str]:
         notify(recipients=get_user_model().objects.filter(is_superuser=True, is_active=True), title=warning,
                dedupe_key=f"calendar-health:{timezone.localdate()}")
     return warnings
+
+
+@shared_task(name="shequyun.tasks.purge_staged_imports")
+def purge_staged_imports() -> int:
+    """Hourly: delete import stagings nobody confirmed or cancelled within their hour (they hold personal data)."""
+    from .staging import purge_expired
+
+    return purge_expired()

@@ -18,7 +18,7 @@ from accounts.models import Organisation, User, within_region
 from accounts.permissions import manageable_accounts_filter
 from accounts.roles import Role
 from shequyun.api import ScopedQuerysetMixin
-from shequyun.crypto import mask_id_number, mask_phone
+from shequyun.crypto import mask
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -56,10 +56,10 @@ class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
         return obj.role_slugs
 
     def get_phone(self, obj: User) -> str:
-        return obj.phone if self._is_owner(obj) else mask_phone(obj.phone)
+        return obj.phone if self._is_owner(obj) else mask(obj.phone)
 
     def get_id_number(self, obj: User) -> str:
-        return obj.id_number if self._is_owner(obj) else mask_id_number(obj.id_number)
+        return obj.id_number if self._is_owner(obj) else mask(obj.id_number)
 
     def get_is_locked(self, obj: User) -> bool:
         locked = self.context.get("locked")

@@ -230,10 +230,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",  # axes keeps its own access/failure log; lockouts are also AuditEvents
     "django_celery_beat",  # the scheduler rewrites last_run_at every tick
     "shequyun.auditevent",  # the audit trail does not audit itself
+    "shequyun.stagedimport",  # transient encrypted rows of an upload; the import itself is an AuditEvent
 )
 # Password hashes are never copied into the log; password changes are AuditEvents of their own.
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password", "key", "bin_key")
-AUDITLOG_MASK_TRACKING_FIELDS = ("phone_encrypted", "id_number_encrypted", "phone_index")
+# Personal data never enters the audit log, not even masked or encrypted: services record which field changed.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password", "key", "bin_key", "phone", "id_number", "phone_index")
 AUDITLOG_RETENTION_DAYS = 180
 
 # --- Celery ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
@@ -42,7 +43,12 @@ def test_street_admin_creates_a_village_account_with_initial_password(api_client
     user = User.objects.get(username="sly_wang")
     assert user.check_password(initial)
     assert user.organisation.name == "三林苑居委会"
-    assert "13812345678" not in user.phone_encrypted  # encrypted at rest
+    with connection.cursor() as cursor:  # encrypted at rest: the column holds no digit of the number in clear
+        cursor.execute("SELECT phone_encrypted, id_number_encrypted FROM accounts_user WHERE id = %s", [user.pk])
+        stored_phone, stored_id = cursor.fetchone()
+    assert stored_phone.startswith("sm4gcm:")
+    assert "13812345678" not in stored_phone
+    assert "11010519491231002X" not in stored_id
     assert user.phone == "13812345678"
 
 
