@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shequyun import staging
+from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
-from shequyun.models import AuditEvent
 
 from . import account_services as svc
 from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
@@ -283,12 +283,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     """The auditor's read-only view (三员分立): security events and model changes in their subtree."""
     if not can_read_audit_trail(request.user):
         raise PermissionDenied
-    from auditlog.models import LogEntry
-
-    events = Paginator(AuditEvent.objects.visible_to(request.user).select_related("actor"), 30).get_page(request.GET.get("page"))
-    if request.user.is_superuser:
-        changes = LogEntry.objects.all()
-    else:
-        changes = LogEntry.objects.filter(actor__region__path__startswith=request.user.region.path)
-    changes = changes.select_related("actor", "content_type").order_by("-timestamp")[:50]
+    events = Paginator(events_visible_to(request.user).select_related("actor"), 30).get_page(request.GET.get("page"))
+    changes = change_entries_visible_to(request.user).select_related("actor", "content_type").order_by("-timestamp")[:50]
     return render(request, "accounts/audit.html", {"events": events, "changes": changes})

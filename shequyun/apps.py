@@ -9,7 +9,9 @@ class ShequyunConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import audit  # noqa: F401  (connects the sign-in / sign-out / failure receivers)
+        from . import audit  # connects the sign-in / sign-out / failure receivers
+
+        audit.install_region_paths()
         from .models import WorkdayOverride
         from .workdays import invalidate_overrides
 

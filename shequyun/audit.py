@@ -17,7 +17,8 @@ from django.http import HttpRequest
 
 from .models import AuditEvent, AuditEventType
 
-__all__ = ["AuditEventType", "acting_as", "client_ip", "record_bulk_change", "record_event"]
+__all__ = ["AuditEventType", "acting_as", "audit_region_path", "change_entries_visible_to", "client_ip",
+           "events_visible_to", "record_bulk_change", "record_event"]
 
 #: auditlog's context manager: wrap Celery work in ``with acting_as(user):`` so field diffs name the actor.
 acting_as = set_actor
@@ -39,12 +40,11 @@ def record_event(
     region_path: str | None = None,
     **extra: Any,
 ) -> AuditEvent:
-    """Record one event. It is visible to auditors whose region contains ``region_path`` (by default the actor's
-    region, else the target's region)."""
+    """Record one event. It is visible to auditors whose region contains ``region_path``: by default the region
+    of the object acted on (the target), else the actor's region — so a district's auditor sees what the city did
+    to the district's accounts."""
     if region_path is None:
-        owner = actor if actor is not None else target
-        region = getattr(owner, "region", None) if owner is not None else None
-        region_path = getattr(region, "path", "") or ""
+        region_path = audit_region_path(target) if target is not None else audit_region_path(actor)
     return AuditEvent.objects.create(
         event_type=event_type,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
@@ -56,6 +56,96 @@ def record_event(
         ip_address=client_ip(request),
         extra=extra,
     )
+
+
+#: Attributes followed, in order, to find the region that owns a changed object (at most three steps).
+_OWNER_ATTRIBUTES = ("region", "scenario", "user", "account", "owner", "recipient", "campaign", "resource",
+                     "incident", "item", "plan", "organisation")
+
+
+def audit_region_path(instance: Any, _depth: int = 0) -> str:
+    """The materialized path of the region that owns ``instance`` — the one place that decides which auditors see a
+    change. A model may name the way itself with ``audit_region = "scenario.region"``; otherwise the first of
+    :data:`_OWNER_ATTRIBUTES` that leads to a region is used. "" (system-wide: the city's auditors) when none."""
+    if instance is None or _depth > 3:
+        return ""
+    path = getattr(instance, "path", None)
+    if isinstance(path, str) and hasattr(instance, "depth") and hasattr(instance, "code"):
+        return path  # a Region itself
+    declared = getattr(type(instance), "audit_region", None)
+    if isinstance(declared, str):
+        target: Any = instance
+        for name in declared.split("."):
+            target = getattr(target, name, None)
+        return getattr(target, "path", "") or ""
+    for name in _OWNER_ATTRIBUTES:
+        field = _concrete_relation(instance, name)
+        if field is None:
+            continue
+        related = getattr(instance, name, None)
+        found = audit_region_path(related, _depth + 1)
+        if found:
+            return found
+    return ""
+
+
+def _concrete_relation(instance: Any, name: str) -> Any:
+    try:
+        field = instance._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — no such field on this model
+        return None
+    return field if getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False) else None
+
+
+def _additional_data(self: Any) -> dict[str, Any]:
+    return {"region_path": audit_region_path(self)}
+
+
+def install_region_paths() -> None:
+    """Every model logged by django-auditlog stores its owning region with each change (``additional_data``), so
+    that change entries are scoped by the changed object, like everything else. Called once from AppConfig.ready."""
+    from django.apps import apps
+
+    for model in apps.get_models(include_auto_created=True):
+        if not hasattr(model, "get_additional_data"):
+            model.get_additional_data = _additional_data
+
+
+def _auditor_prefix(user: Any) -> str | None:
+    """The path prefix whose entries an auditor reads, or None for nobody; the top of the tree also reads the
+    system-wide entries (no region)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ""
+    region = getattr(user, "region", None)
+    return region.path if region is not None else None
+
+
+def _scope(queryset: Any, lookup: str, user: Any) -> Any:
+    from django.db.models import Q
+
+    prefix = _auditor_prefix(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    condition = Q(**{f"{lookup}__startswith": prefix})
+    if user.region.parent_id is None:  # the city: also what belongs to no region
+        condition |= Q(**{lookup: ""}) | Q(**{f"{lookup}__isnull": True})
+    return queryset.filter(condition)
+
+
+def events_visible_to(user: Any) -> Any:
+    """Typed audit events visible to ``user`` (by the region of the object acted on)."""
+    return _scope(AuditEvent.objects.all(), "region_path", user)
+
+
+def change_entries_visible_to(user: Any) -> Any:
+    """django-auditlog change entries visible to ``user`` (by the region of the changed object)."""
+    from auditlog.models import LogEntry
+
+    return _scope(LogEntry.objects.all(), "additional_data__region_path", user)
 
 
 def record_bulk_change(
