@@ -25,8 +25,17 @@ acting_as = set_actor
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The caller's address. Behind ``AXES_IPWARE_PROXY_COUNT`` trusted reverse proxies it is read from
+    X-Forwarded-For, counting from the right (the entries the proxies appended), never from the left (which the
+    caller can forge)."""
     if request is None:
         return None
+    from django.conf import settings
+
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies] or None
     return request.META.get("REMOTE_ADDR") or None
 
 

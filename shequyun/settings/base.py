@@ -118,8 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # axes first: it refuses locked-out credentials before any other backend sees them.
+    # axes first: it refuses locked-out credentials before any other backend sees them; then the per-address
+    # password-spraying defence.
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SprayGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -148,7 +150,10 @@ CSRF_COOKIE_HTTPONLY = True
 # django-axes: lock after repeated failures, per account and per address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: an office behind one NAT address is never locked as a whole
+# Per address only a password-spraying defence (accounts/backends.py): failures against this many different
+# accounts from one address within the cool-off time refuse further sign-ins from it.
+SPRAY_DISTINCT_USERNAMES = int(os.environ.get("SPRAY_DISTINCT_USERNAMES", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
@@ -190,7 +195,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shequyun-noreply@loca
 # --- REST -----------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",  # refuses a locked account's tokens
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
