@@ -30,11 +30,8 @@ def spraying(ip: str | None) -> bool:
 
 class SprayGuardBackend:
     """First in AUTHENTICATION_BACKENDS: an address that is spraying passwords gets no further (the answer looks
-    like a wrong password; Django records the failure)."""
+    like a wrong password; Django records the failure). It never signs anyone in, so it has no ``get_user``."""
 
     def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> None:
         if request is not None and spraying(client_ip(request)):
             raise PermissionDenied("password spraying from this address")
-
-    def get_user(self, user_id: Any) -> None:
-        return None

@@ -33,7 +33,7 @@ OWNERS = ["310000000000", "310115000000", "310115015000", "310115015001", "31011
 @pytest.fixture
 def population(make_user):
     people = []
-    for level, code in LEVELS.items():
+    for code in LEVELS.values():
         region = Region.objects.get(code=code)
         for kind in KINDS:
             organisation = OrganisationFactory(region=region, name=f"{kind}-{code}", kind=kind)
