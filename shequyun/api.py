@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -49,6 +49,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 path=request.path, method=request.method,
             )
     return response
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object named by id in a request body, looked up only among what the caller may see: an id outside
+    the caller's scope and one that does not exist get the same message (no existence oracle)."""
+
+    default_error_messages = {
+        "does_not_exist": "对象 {pk_value} 不存在。",
+        "incorrect_type": "请填写对象编号（整数），而不是 {data_type}。",
+    }
+
+    def __init__(self, model: Any = None, **kwargs: Any) -> None:
+        self.scoped_model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.scoped_model._default_manager.visible_to(user)
 
 
 class ScopedQuerysetMixin:

@@ -14,11 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import account_services as svc
-from accounts.models import Organisation, User, within_region
+from accounts.models import Organisation, User
 from accounts.permissions import manageable_accounts_filter
 from accounts.roles import Role
-from shequyun.api import ScopedQuerysetMixin
+from shequyun.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from shequyun.crypto import mask
+from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -72,7 +73,7 @@ class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     full_name = serializers.CharField(max_length=100)
     region = RegionCodeField()
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False, allow_null=True)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
@@ -82,7 +83,7 @@ class UserCreateSerializer(serializers.Serializer):
 
 class UserUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=100, required=False)
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
+    organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
@@ -96,18 +97,15 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(PortalFilterSet):
     region = django_filters.CharFilter(field_name="region__code")
-    within = django_filters.CharFilter(method="filter_within")
+    within = RegionSubtreeFilter()
     role = django_filters.ChoiceFilter(field_name="groups__name", choices=Role.choices)
     manageable = django_filters.BooleanFilter(method="filter_manageable", label="only accounts I manage")
 
     class Meta:
         model = User
         fields = ["region", "is_active", "must_change_password", "role"]
-
-    def filter_within(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return within_region(queryset, value, "region__path")
 
     def filter_manageable(self, queryset, name, value):  # type: ignore[no-untyped-def]
         rule = manageable_accounts_filter(self.request.user)

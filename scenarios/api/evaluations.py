@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.fields import RegionCodeField
-from accounts.models import Region, within_region
 from scenarios import evaluations as svc
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
 from shequyun.api import ScopedQuerysetMixin
+from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
 
 from .serializers import CommentSerializer
 
@@ -46,8 +46,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="scenario.region.code", read_only=True)
     period = serializers.CharField(source="campaign.period", read_only=True)
     due_date = serializers.DateField(source="campaign.due_date", read_only=True)
-    promote_regions = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all(),
-                                                   required=False)
+    promote_regions = RegionCodeField(many=True, required=False)
 
     class Meta:
         model = Evaluation
@@ -59,17 +58,14 @@ class EvaluationSerializer(serializers.ModelSerializer):
         extra_kwargs = {f"{d}_score": {"min_value": 0, "max_value": 100} for d in svc.SCORE_FIELDS}
 
 
-class EvaluationFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(method="filter_region")
+class EvaluationFilter(PortalFilterSet):
+    region = RegionSubtreeFilter(path_lookup="scenario__region__path")
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
 
     class Meta:
         model = Evaluation
         fields = ["campaign", "scenario", "status", "outcome", "region"]
-
-    def filter_region(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return within_region(queryset, value, "scenario__region__path")
 
 
 @extend_schema(tags=["evaluation"])

@@ -1,12 +1,13 @@
 import django_filters
 
-from accounts.models import RegionLevel, within_region
+from accounts.models import RegionLevel
 from scenarios.models import Application, Category, Scenario, Status
+from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
 
 
-class ScenarioFilter(django_filters.FilterSet):
+class ScenarioFilter(PortalFilterSet):
     level = django_filters.ChoiceFilter(field_name="region__level", choices=RegionLevel.choices)
-    region = django_filters.CharFilter(method="filter_region", label="region code (whole subtree)")
+    region = RegionSubtreeFilter()
     category = django_filters.ChoiceFilter(choices=Category.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     developer = django_filters.CharFilter(field_name="developer_name", lookup_expr="icontains")
@@ -15,11 +16,8 @@ class ScenarioFilter(django_filters.FilterSet):
         model = Scenario
         fields = ["level", "region", "category", "status", "developer"]
 
-    def filter_region(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        return within_region(queryset, value, "region__path")
 
-
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(field_name="scenario__status", choices=Status.choices)
 
     class Meta:

@@ -1,0 +1,65 @@
+"""Filters shared by every list, in the API and in the pages (one FilterSet per list serves both).
+
+* :class:`PortalFilterSet` — the base of every FilterSet. A foreign key is filtered by its id as a plain number,
+  never validated against the whole table: an id outside the caller's scope and an id that does not exist both
+  give an empty list (no existence oracle). Scope itself always comes from ``visible_to`` first.
+* :class:`RegionSubtreeFilter` — "region=<12-digit official code>": the rows owned by that region's whole subtree.
+  A malformed code is a 400 naming the parameter; an unknown code is an empty list, like one outside scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+REGION_CODE = r"^\d{12}$"
+
+
+class RegionCodeField(forms.RegexField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"invalid": _("请填写 12 位统计用区划代码，例如 310115015000。")})
+        super().__init__(regex=REGION_CODE, **kwargs)
+
+
+class RegionSubtreeFilter(django_filters.CharFilter):
+    field_class = RegionCodeField
+
+    def __init__(self, *args: Any, path_lookup: str = "region__path", **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("区划代码（含下级）"))
+        super().__init__(*args, **kwargs)
+        self.path_lookup = path_lookup
+
+    def filter(self, queryset: models.QuerySet, value: Any) -> models.QuerySet:
+        if not value:
+            return queryset
+        from django.apps import apps
+
+        region_model = apps.get_model("accounts", "Region")
+        path = region_model.objects.filter(code=value).values_list("path", flat=True).first()
+        return queryset.filter(**{f"{self.path_lookup}__startswith": path}) if path else queryset.none()
+
+
+class ObjectIdFilter(django_filters.NumberFilter):
+    """A related object by id: a number, nothing more (see PortalFilterSet)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("queryset", None)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": ObjectIdFilter},
+        models.OneToOneField: {"filter_class": ObjectIdFilter},
+        models.ManyToManyField: {"filter_class": ObjectIdFilter},
+    }
