@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Region, RegionLevel
 from shequyun.charts import Chart, Series, chart_xlsx_response
 from shequyun.errors import Conflict
+from shequyun.files import file_response
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
@@ -178,3 +179,10 @@ def evaluation_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
     return redirect("scenarios:evaluation", pk=pk)
+
+
+@login_required
+def evaluation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded evidence, for whoever may see the evaluation (as an attachment)."""
+    evaluation = _evaluation(request, pk)
+    return file_response(evaluation.evidence, filename=f"佐证材料-{evaluation.scenario.name}")

@@ -139,10 +139,12 @@ def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list
             setattr(evaluation, key, value)
             fields.append(key)
     if evidence is not None:
+        from shequyun.files import delete_on_commit
         from shequyun.uploads import sniff_upload, stored_file
 
         extension = sniff_upload(evidence, field="evidence", allowed={"pdf", "docx", "doc", "png", "jpg", "xlsx"},
                                  max_bytes=20 * 1024 * 1024)
+        delete_on_commit(evaluation.evidence)
         evaluation.evidence.save(stored_file(evidence, extension=extension).name, evidence, save=False)
         fields.append("evidence")
     with acting_as(actor):

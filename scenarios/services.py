@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Region
 from shequyun.audit import acting_as
 from shequyun.errors import Conflict
+from shequyun.files import delete_on_commit
 from shequyun.notifications.services import notify
 from shequyun.uploads import sniff_upload, stored_file
 from shequyun.workflow import Transition, Workflow, transition
@@ -106,6 +107,7 @@ def application_update(*, actor: Any, scenario: Scenario, risk_report: Any = Non
         extension = sniff_upload(risk_report, field="risk_report", allowed=REPORT_TYPES, max_bytes=REPORT_MAX_BYTES)
         application.risk_report_name = str(getattr(risk_report, "name", ""))[:255]
         application.risk_report_type = extension
+        delete_on_commit(application.risk_report)  # the replaced report goes once the new one is recorded
         application.risk_report.save(stored_file(risk_report, extension=extension).name, risk_report, save=False)
         app_changed += ["risk_report", "risk_report_name", "risk_report_type"]
     scenario.search_tokens = " ".join(tokenize(scenario.name, application.function_summary))

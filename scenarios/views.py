@@ -157,6 +157,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return report_response(scenario.application)
 
 
+@login_required
+def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF report inline, for the review page's frame (framed by the portal only)."""
+    scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
+    return report_response(scenario.application, preview=True)
+
+
 def _age_badge(since: Any) -> dict[str, Any]:
     if since is None:
         return {"days": 0, "text": _("刚提交")}

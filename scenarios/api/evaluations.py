@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_filters
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +15,7 @@ from accounts.api.fields import RegionCodeField
 from scenarios import evaluations as svc
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
 from shequyun.api import ScopedQuerysetMixin
+from shequyun.files import file_response
 from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
 
 from .serializers import CommentSerializer
@@ -103,6 +106,13 @@ class EvaluationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
         regions = values.pop("promote_regions", None)
         svc.evaluation_save(actor=request.user, evaluation=evaluation, promote_regions=regions, **values)
         return self._out(evaluation)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The uploaded evidence (attachment), for whoever may see the evaluation."""
+        evaluation = self.get_object()
+        return file_response(evaluation.evidence, filename=f"evidence-{evaluation.pk}")
 
     @extend_schema(request=None, responses={200: EvaluationSerializer})
     @action(detail=True, methods=["post"])

@@ -3,7 +3,7 @@ Thin: each action is one service call; errors map to 400/403/404/409 in shequyun
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,7 +14,7 @@ from scenarios import evaluations, services
 from scenarios.models import Application, Scenario
 from scenarios.selectors import events_prefetch
 from shequyun.api import ScopedQuerysetMixin
-from shequyun.uploads import MIME_BY_EXTENSION
+from shequyun.files import file_response
 
 from .evaluations import MetricSerializer
 from .filters import ApplicationFilter, ScenarioFilter
@@ -209,12 +209,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
         return report_response(self.get_object())
 
 
-def report_response(application: Application) -> FileResponse:
-    """Serve the risk report of a visible application, inline, with the sniffed content type."""
-    if not application.risk_report:
-        raise Http404
-    response = FileResponse(application.risk_report.open("rb"),
-                            content_type=MIME_BY_EXTENSION.get(application.risk_report_type, "application/octet-stream"))
-    response["Content-Disposition"] = f"inline; filename=report.{application.risk_report_type}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def report_response(application: Application, *, preview: bool = False) -> FileResponse:
+    """The risk report of a visible application: a download, or (PDF only) the inline preview the review page frames."""
+    return file_response(application.risk_report, filename=application.risk_report_name or "安全风险评估报告",
+                         extension=application.risk_report_type, inline_pdf=preview)

@@ -1,0 +1,49 @@
+"""Serving and replacing uploaded files, written once.
+
+Uploaded files are only ever served through a view that has already checked scope (the object was fetched with
+``visible_to``). They are served as **attachments** with ``nosniff``, so a file crafted to be both a PDF and an
+HTML page can never run in the portal's origin. The one exception is a PDF *preview*: served inline, framed only
+by the portal itself (``X-Frame-Options: SAMEORIGIN`` and ``frame-ancestors 'self'``), sandboxed by CSP.
+A file that is missing from storage answers 404, never 500. A replaced file is deleted after the transaction
+commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+
+from .uploads import MIME_BY_EXTENSION
+
+
+def file_response(field_file: Any, *, filename: str, extension: str = "", inline_pdf: bool = False) -> FileResponse:
+    """Stream ``field_file`` (a FieldFile). ``inline_pdf`` only takes effect for a PDF."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    extension = (extension or str(field_file.name).rsplit(".", 1)[-1]).lower()
+    content_type = MIME_BY_EXTENSION.get(extension, "application/octet-stream")
+    response = FileResponse(handle, content_type=content_type)
+    inline = inline_pdf and extension == "pdf"
+    name = filename if filename.lower().endswith(f".{extension}") else f"{filename}.{extension}"
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'self'"
+    return response
+
+
+def delete_on_commit(field_file: Any) -> None:
+    """Remove a replaced file once the new one is safely recorded (nothing is lost if the transaction fails)."""
+    if not field_file:
+        return
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name) if storage.exists(name) else None)
