@@ -8,12 +8,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help install install-dev run serve migrate seed test test-night bench lint messages requirements clean
+.PHONY: help install install-dev run serve migrate seed test test-night harden bench lint messages requirements clean
 
 help:
 	@echo "make run    install, migrate, load the Shanghai divisions and demo accounts, serve http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make test-night  the suite at 23:30 on New Year's Eve (Shanghai), subprocesses included (needs faketime)"
+	@echo "make harden  schemathesis over the whole OpenAPI as a non-superuser admin"
 	@echo "make bench  benchmarks (speed targets live here, never in tests)"
 	@echo "make lint   ruff"
 
@@ -55,6 +56,10 @@ NIGHT ?= 2026-12-31 23:30:00
 test-night: install-dev
 	@command -v faketime >/dev/null || { echo "faketime is needed: apt-get install faketime" >&2; exit 1; }
 	TZ=Asia/Shanghai SHEQUYUN_TEST_CLOCK="$(NIGHT)" faketime -f "@$(NIGHT)" $(PY) -m pytest $(PYTEST_ARGS)
+
+# schemathesis over the whole OpenAPI as a district account admin (non-superuser), >= 100 examples per operation.
+harden: install-dev
+	bash scripts/harden.sh
 
 bench: install-dev
 	$(PY) -m pytest benchmarks -m bench --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)

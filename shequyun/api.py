@@ -9,23 +9,59 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import AuditEventType, record_event
 from .errors import Conflict
 
+#: Object ids in URLs: 1 to 18 digits (always inside a 64-bit integer column).
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class PortalRouter(SimpleRouter):
+    """The one router of every app's API: object ids are ``ID_PATTERN`` unless a viewset names its own pattern
+    (regions use their 12-digit code), so a path like ``/users/0.5/`` is an ordinary JSON 404."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        if not getattr(viewset, "lookup_value_regex", None):
+            viewset.lookup_value_regex = ID_PATTERN
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
 
 class Pagination(PageNumberPagination):
-    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to ``max_page_size``."""
+    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to ``max_page_size``. A page or page size
+    that is not a single positive whole number is a 400 naming it (never silently the default); a page past the
+    end is a 404."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def _number(self, request: Any, name: str, maximum: int | None = None) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1:
+            raise exceptions.ValidationError({name: ["请填写一个正整数。"]})
+        number = int(values[0])
+        if maximum is not None and number > maximum:
+            raise exceptions.ValidationError({name: [f"不能大于 {maximum}。"]})
+        return number
 
-class ConflictError(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object is not in a state that allows this action."
-    default_code = "conflict"
+    def get_page_size(self, request: Any) -> int:
+        return self._number(request, self.page_size_query_param, self.max_page_size) or self.page_size
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._number(request, self.page_query_param, 10**9)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 10**9}
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -40,6 +76,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):  # always an object, as the schema says
+        response.data = {"non_field_errors": response.data}
     if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
         request = context.get("request")
         user = getattr(request, "user", None)

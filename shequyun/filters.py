@@ -16,6 +16,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
 REGION_CODE = r"^\d{12}$"
 
@@ -26,6 +28,7 @@ class RegionCodeField(forms.RegexField):
         super().__init__(regex=REGION_CODE, **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^(\d{12})?$", "example": "310115015000"})
 class RegionSubtreeFilter(django_filters.CharFilter):
     field_class = RegionCodeField
 
@@ -44,6 +47,7 @@ class RegionSubtreeFilter(django_filters.CharFilter):
         return queryset.filter(**{f"{self.path_lookup}__startswith": path}) if path else queryset.none()
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class ObjectIdFilter(django_filters.NumberFilter):
     """A related object by id: a number, nothing more (see PortalFilterSet)."""
 
@@ -56,10 +60,50 @@ class ObjectIdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanField(forms.Field):
+    """``true`` / ``false`` (or nothing); anything else is a 400, never silently ignored."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if str(value).lower() in ("true", "false"):
+            return str(value).lower() == "true"
+        raise forms.ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
 class PortalFilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = {
         **FILTER_FOR_DBFIELD_DEFAULTS,
         models.ForeignKey: {"filter_class": ObjectIdFilter},
         models.OneToOneField: {"filter_class": ObjectIdFilter},
         models.ManyToManyField: {"filter_class": ObjectIdFilter},
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+    @classmethod
+    def filter_for_lookup(cls, field: Any, lookup_type: str) -> Any:
+        if lookup_type == "isnull":
+            return StrictBooleanFilter, {}
+        return super().filter_for_lookup(field, lookup_type)
+
+    def is_valid(self) -> bool:
+        """A filter given twice (``?status=a&status=b``) is an error naming it, not "the last one wins"."""
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for name in self.filters:
+                if len(getlist(name)) > 1:
+                    self.form.add_error(name if name in self.form.fields else None, _("该参数只能出现一次。"))
+                    valid = False
+        return valid
+
+
+class PortalFilterBackend(DjangoFilterBackend):
+    """DRF's django-filter backend, building ``filterset_fields`` FilterSets on :class:`PortalFilterSet` too."""
+
+    filterset_base = PortalFilterSet

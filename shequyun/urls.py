@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import SimpleRouter
 
 from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
@@ -10,9 +9,10 @@ from accounts.api.views import TokenObtainView
 from scenarios import views as scenario_views
 
 from . import views
+from .api import PortalRouter
 from .notifications.api import NotificationViewSet
 
-notification_router = SimpleRouter()
+notification_router = PortalRouter()
 notification_router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
@@ -42,3 +42,6 @@ urlpatterns = [
 ]
 
 handler403 = "shequyun.views.permission_denied"
+handler404 = "shequyun.views.page_not_found"
+handler400 = "shequyun.views.bad_request"
+handler500 = "shequyun.views.server_error"

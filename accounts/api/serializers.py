@@ -11,7 +11,7 @@ from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
 class RegionSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region_attr = None
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city has none
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:

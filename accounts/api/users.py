@@ -19,7 +19,7 @@ from accounts.permissions import manageable_accounts_filter
 from accounts.roles import Role
 from shequyun.api import ScopedPrimaryKeyRelatedField, ScopedQuerysetMixin
 from shequyun.crypto import mask
-from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
+from shequyun.filters import PortalFilterSet, RegionSubtreeFilter, StrictBooleanFilter
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -32,12 +32,13 @@ class UserListSerializer(PathNamesListSerializer):
 
 
 class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    email = serializers.CharField(read_only=True, allow_blank=True, help_text="电子邮箱（可为空）")
     roles = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     id_number = serializers.SerializerMethodField()
-    password_expires_at = serializers.DateTimeField(read_only=True)
+    password_expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_locked = serializers.SerializerMethodField()
 
     class Meta:
@@ -101,7 +102,7 @@ class UserFilter(PortalFilterSet):
     region = django_filters.CharFilter(field_name="region__code")
     within = RegionSubtreeFilter()
     role = django_filters.ChoiceFilter(field_name="groups__name", choices=Role.choices)
-    manageable = django_filters.BooleanFilter(method="filter_manageable", label="only accounts I manage")
+    manageable = StrictBooleanFilter(method="filter_manageable", label="only accounts I manage")
 
     class Meta:
         model = User

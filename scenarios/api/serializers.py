@@ -127,4 +127,4 @@ class CommentSerializer(serializers.Serializer):
 
 
 class MergeSerializer(CommentSerializer):
-    into = serializers.IntegerField(min_value=1)
+    into = serializers.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -1,9 +1,9 @@
-from rest_framework.routers import SimpleRouter
+from shequyun.api import PortalRouter
 
 from .evaluations import CampaignViewSet, EvaluationViewSet
 from .views import ApplicationViewSet, PublicScenarioViewSet, ScenarioViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("scenarios/campaigns", CampaignViewSet, basename="scenario-campaign")
 router.register("scenarios/evaluations", EvaluationViewSet, basename="scenario-evaluation")
 router.register("scenarios/applications", ApplicationViewSet, basename="scenario-application")

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from scenarios import evaluations, services
 from scenarios.models import Application, Scenario
 from scenarios.selectors import events_prefetch
-from shequyun.api import ScopedQuerysetMixin
+from shequyun.api import ID_PATTERN, ScopedQuerysetMixin
 from shequyun.files import file_response
 
 from .evaluations import MetricSerializer
@@ -43,7 +43,7 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     """The inventory (清单) of the caller's subtree."""
 
     queryset = Scenario.objects.select_related("region", "building_unit").order_by("-updated_at", "-id")
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
     filterset_class = ScenarioFilter
     search_fields = ["name", "developer_name", "application__function_summary"]
     ordering_fields = ORDERING
@@ -144,7 +144,7 @@ class PublicScenarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     queryset = Scenario.objects.published().select_related("region", "building_unit").order_by("name", "id")
     serializer_class = PublicScenarioSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
     filterset_class = ScenarioFilter
     search_fields = ["name", "developer_name"]
     ordering_fields = ORDERING
@@ -157,7 +157,7 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     queryset = Application.objects.select_related("scenario", "scenario__region", "scenario__building_unit").order_by(
         "-scenario__updated_at", "-id")
     serializer_class = ApplicationSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
     filterset_class = ApplicationFilter
 
     def _out(self, application: Application) -> Response:

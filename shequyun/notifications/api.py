@@ -20,8 +20,13 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
+class MarkedReadSerializer(serializers.Serializer):
+    marked_read = serializers.IntegerField(help_text="how many notifications were marked read")
+
+
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=500)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                max_length=500)
 
 
 @extend_schema(tags=["notifications"])
@@ -34,7 +39,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return Notification.objects.for_user(self.request.user)
 
-    @extend_schema(request=MarkReadSerializer, responses={200: None})
+    @extend_schema(request=MarkReadSerializer, responses={200: MarkedReadSerializer})
     @action(detail=False, methods=["post"], url_path="read")
     def read(self, request: Request) -> Response:
         data = MarkReadSerializer(data=request.data)
