@@ -78,9 +78,41 @@ def test_filters_stay_inside_scope(api_client, make_user):
 @pytest.mark.django_db
 def test_page_size_is_capped(api_client, make_user):
     api_client.force_authenticate(make_user("city"))
-    body = api_client.get("/api/v1/regions/?page_size=100000").json()
+    body = api_client.get("/api/v1/regions/?page_size=200").json()
     assert len(body["results"]) == 200
     assert body["next"]
+    too_big = api_client.get("/api/v1/regions/?page_size=100000")
+    assert too_big.status_code == 400
+    assert "page_size" in too_big.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=abc", "page_size=5&page_size=6", "page=-1", "page=1.5",
+                                   "page=%EF%BC%91", "level=city&level=district", "is_placeholder=1",
+                                   "within=31011501500"])
+def test_bad_paging_and_filter_values_name_the_parameter(api_client, make_user, query):
+    api_client.force_authenticate(make_user("city"))
+    response = api_client.get(f"/api/v1/regions/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/accounts/users/0.5/", "/api/v1/notifications/x/", "/api/v1/nothing-here/",
+                                 "/api/v1/scenarios/99999999999999999999999/"])
+def test_unknown_api_paths_answer_json_404(api_client, make_user, url):
+    api_client.force_authenticate(make_user("city"))
+    response = api_client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_naming_the_field(api_client, make_user, client):
+    api_client.force_authenticate(make_user("city"))
+    response = api_client.get("/api/v1/scenarios/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert "search" in response.json()
 
 
 @pytest.mark.django_db
