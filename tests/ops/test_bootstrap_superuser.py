@@ -22,7 +22,8 @@ def test_createsuperuser_noinput_without_email_sits_at_city_level(regions):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     root = User.objects.get(username="root")
-    assert root.is_superuser and root.is_staff
+    assert root.is_superuser
+    assert root.is_staff
     assert root.email == ""
     assert root.password.startswith("pbkdf2_")  # a usable password was set from the environment
     assert root.region.code == "310000000000"
