@@ -40,6 +40,7 @@ class BeatLock:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.redis: Any = None
         self.handle: Any = None
+        self.renewed_at = time.monotonic()
         if broker_url.startswith(("redis://", "rediss://")):
             import redis
 
@@ -47,6 +48,7 @@ class BeatLock:
 
     def try_acquire(self) -> bool:
         if self.redis is not None:
+            self.renewed_at = time.monotonic()
             return bool(self.redis.set(LOCK_KEY, self.owner, nx=True, px=self.ttl_ms))
         import fcntl
 
@@ -71,9 +73,18 @@ class BeatLock:
         logger.info("beat lock acquired by %s", self.owner)
 
     def renew(self) -> bool:
+        """True while this process holds the lock. A Redis blip is tolerated for half the TTL (nobody else can
+        take the lock before it expires); after that, this beat stops rather than risk a second one sending."""
         if self.redis is None:
             return self.handle is not None
-        return bool(self.redis.eval(_RENEW, 1, LOCK_KEY, self.owner, self.ttl_ms))
+        try:
+            held = bool(self.redis.eval(_RENEW, 1, LOCK_KEY, self.owner, self.ttl_ms))
+        except Exception:  # noqa: BLE001 — Redis unreachable for a moment
+            logger.warning("beat lock not renewed (Redis unavailable)", exc_info=True)
+            return time.monotonic() - self.renewed_at < self.ttl_ms / 2000
+        if held:
+            self.renewed_at = time.monotonic()
+        return held
 
     def release(self) -> None:
         if self.redis is not None:

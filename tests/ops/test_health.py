@@ -179,3 +179,20 @@ def test_retention_setting_cannot_go_below_six_months(monkeypatch):
     finally:
         monkeypatch.delenv("AUDIT_RETENTION_DAYS")
         importlib.reload(base)
+
+
+@pytest.mark.django_db
+def test_pages_are_never_framed_but_an_inline_report_is_framed_by_its_review_page(client, make_scenario, actors):
+    from scenarios.models import Status
+
+    scenario = make_scenario(Status.SUBMITTED)
+    client.force_login(actors["reviewer"])
+    page = client.get(f"/scenarios/{scenario.pk}/review/")
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    assert "frame-src 'self'" in page["Content-Security-Policy"]
+    report = client.get(f"/scenarios/{scenario.pk}/report/")
+    assert report.status_code == 200
+    assert report["Content-Disposition"].startswith("inline")
+    assert report["X-Frame-Options"] == "SAMEORIGIN"
+    assert report["Content-Security-Policy"] == "frame-ancestors 'self'"
