@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help install install-dev run serve migrate seed test test-night harden bench lint messages requirements clean
+.PHONY: help install install-dev run serve migrate seed test test-night harden bench lint messages requirements clean static smoke backup restore ops-check
 
 help:
 	@echo "make run    install, migrate, load the Shanghai divisions and demo accounts, serve http://$(HOST):$(PORT)"
@@ -17,6 +17,11 @@ help:
 	@echo "make harden  schemathesis over the whole OpenAPI as a non-superuser admin"
 	@echo "make bench  benchmarks (speed targets live here, never in tests)"
 	@echo "make lint   ruff"
+	@echo "make static     collect static files with the production settings (scripts/build-static, as the Dockerfile)"
+	@echo "make smoke      the production path: build-static, gunicorn on loopback, pages, headers, CSP, health"
+	@echo "make backup     manage.py backup to BACKUP_TARGET (folder or s3://bucket/prefix), with retention"
+	@echo "make restore NAME=shequyun-…  manage.py restore into an EMPTY database (default: the latest set)"
+	@echo "make ops-check  the operations tests (tests/ops): smoke, backup/restore drill, killed worker, migrations"
 
 $(VENV)/.base-installed: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +82,22 @@ requirements:
 	$(PIP) install --quiet pip-tools
 	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt requirements/base.in
 	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/dev.txt requirements/dev.in
+
+static: install
+	PYTHON=$(PY) scripts/build-static
+
+smoke: install-dev
+	$(PY) -m pytest tests/ops/test_production_smoke.py -q
+
+backup: install
+	$(MANAGE) backup
+
+NAME ?= latest
+restore: install
+	$(MANAGE) restore $(NAME)
+
+ops-check: install-dev
+	$(PY) -m pytest tests/ops -q -ra
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -195,6 +195,8 @@ class User(AbstractUser):
     font_scale = models.PositiveSmallIntegerField(_("字号"), choices=FontScale.choices, default=FontScale.NORMAL)
 
     objects = UserManager()
+    # DESIGN §10: `createsuperuser --noinput` with only DJANGO_SUPERUSER_USERNAME/PASSWORD; e-mail is optional.
+    REQUIRED_FIELDS: list[str] = []
 
     class Meta:
         verbose_name = _("用户")

@@ -5,9 +5,13 @@ at start-up so administrators can see (and pause) each entry.
 """
 
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from .logs import request_id_var, task_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequyun.settings.base")
 
@@ -44,4 +48,43 @@ app.conf.beat_schedule = {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,
     },
+    "backup": {  # a consistent dump + media + manifest to BACKUP_TARGET, with retention (manage.py backup)
+        "task": "shequyun.tasks.run_backup",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "backup-freshness": {  # alerts the city security officer when the last good backup is late
+        "task": "shequyun.tasks.check_backup_freshness",
+        "schedule": crontab(minute=15),
+    },
 }
+
+
+# --- The request id travels with every task (shequyun/logs.py) ---------------------------------------------------
+_tokens: dict[str, Any] = {}
+
+
+@before_task_publish.connect
+def _send_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
+    request_id = request_id_var.get()
+    if headers is not None and request_id != "-":
+        headers.setdefault("request_id", request_id)
+
+
+@task_prerun.connect
+def _adopt_request_id(task_id: str | None = None, task: Any = None, **_kwargs: Any) -> None:
+    sent = getattr(task.request, "request_id", None) or (getattr(task.request, "headers", None) or {}).get("request_id")
+    current = request_id_var.get()
+    request_id = sent or (current if current != "-" else task_id or "-")
+    if task_id:
+        _tokens[task_id] = (request_id_var.set(request_id), task_var.set(f"{task.name}[{task_id}]"))
+
+
+@task_postrun.connect
+def _forget_request_id(task_id: str | None = None, **_kwargs: Any) -> None:
+    tokens = _tokens.pop(task_id or "", None)
+    if tokens is not None:
+        try:
+            request_id_var.reset(tokens[0])
+            task_var.reset(tokens[1])
+        except ValueError:  # set in another context (cannot happen in a worker); nothing to undo
+            pass

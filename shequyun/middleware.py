@@ -1,7 +1,18 @@
+import logging
+import time
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db import connections
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from .logs import new_request_id, request_id_var
+
+logger = logging.getLogger(__name__)
+access_log = logging.getLogger("shequyun.access")
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
@@ -18,3 +29,96 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the load balancer's ``X-Request-ID`` or a new one), puts it on every log line of
+    the request and of the Celery tasks it sends (shequyun/logs.py), returns it in the response, and writes one
+    access-log line per request (``shequyun.access``: method, path, status, duration, user)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = new_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            access_log.info(
+                "%s %s %s", request.method, request.path, response.status_code,
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                       "user_id": getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None},
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database restart or fail-over must not show a 500 page (issue 9 point 10).
+
+    ``shequyun.views.server_error`` answers a database connection error with 503 + ``Retry-After`` (marked
+    ``database_unavailable``). Here, a read (GET/HEAD/OPTIONS — safe to repeat) that got such an answer is retried
+    ``DATABASE_RETRY_READS`` times after closing the broken connections; writes are never repeated: their
+    transaction was rolled back, and the client sees the 503 and may send them again.
+    """
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        retries = settings.DATABASE_RETRY_READS if request.method in self.SAFE else 0
+        while getattr(response, "database_unavailable", False) and retries > 0:
+            retries -= 1
+            for conn in connections.all(initialized_only=True):
+                conn.close_if_unusable_or_obsolete()
+            time.sleep(settings.DATABASE_RETRY_DELAY)
+            logger.warning("database unavailable, retrying %s %s", request.method, request.path)
+            response = self.get_response(request)
+        return response
+
+
+class InlineDocumentFramingMiddleware:
+    """The pages are never framed (X-Frame-Options DENY, CSP frame-ancestors 'none'), but a document served inline
+    (the PDF report shown beside its review page) is framed by our own pages: it gets SAMEORIGIN and a minimal CSP
+    of its own — a full page policy (object-src 'none') would stop the browser's PDF viewer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        if disposition.startswith("inline") and not response.get("Content-Type", "").startswith("text/html"):
+            response.setdefault("X-Frame-Options", "SAMEORIGIN")
+            response.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+        return response
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz and /readyz before host validation and the HTTPS redirect: a load balancer probes each node
+    by its address over plain HTTP. Placed after SecurityMiddleware and CSPMiddleware (whose headers it keeps;
+    SECURE_REDIRECT_EXEMPT lists the two paths) and before CommonMiddleware (which would check the Host header)."""
+
+    PATHS = {"/healthz": "healthz", "/healthz/": "healthz", "/readyz": "readyz", "/readyz/": "readyz"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        name = self.PATHS.get(request.path)
+        if name is None:
+            return self.get_response(request)
+        from . import views
+
+        response = getattr(views, name)(request)
+        response["X-Frame-Options"] = "DENY"
+        return response

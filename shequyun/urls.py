@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
@@ -19,7 +19,7 @@ api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("auth/password/", PasswordChangeView.as_view(), name="api-password"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("scenarios.api.urls")),
     path("", include(notification_router.urls)),
@@ -36,7 +36,8 @@ urlpatterns = [
     path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", views.healthz, name="healthz"),  # answered by HealthCheckMiddleware before the Host check
+    path("readyz/", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
@@ -44,4 +45,4 @@ urlpatterns = [
 handler403 = "shequyun.views.permission_denied"
 handler404 = "shequyun.views.page_not_found"
 handler400 = "shequyun.views.bad_request"
-handler500 = "shequyun.views.server_error"
+handler500 = "shequyun.views.server_error"  # a lost database connection answers 503 + Retry-After

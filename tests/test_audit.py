@@ -90,7 +90,7 @@ def test_api_permission_denial_is_recorded(api_client, make_user):
 
 
 @pytest.mark.django_db
-def test_retention_task_keeps_180_days_and_is_idempotent(make_user):
+def test_retention_task_keeps_184_days_and_is_idempotent(make_user):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -99,9 +99,9 @@ def test_retention_task_keeps_180_days_and_is_idempotent(make_user):
 
     user = make_user("city")
     old = AuditEvent.objects.create(event_type=AuditEventType.SIGN_IN, actor=user)
-    AuditEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=181))
+    AuditEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=185))
     recent = AuditEvent.objects.create(event_type=AuditEventType.SIGN_IN, actor=user)
-    AuditEvent.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=179))
+    AuditEvent.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(days=183))
     assert prune_audit_events() >= 1
     assert prune_audit_events() == 0
     assert not AuditEvent.objects.filter(pk=old.pk).exists()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SHEQUYUN_VAR_DIR", BASE_DIR / "var"))
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_celery_beat",
+    "csp",
     "shequyun",
     "shequyun.notifications",
     "accounts",
@@ -63,7 +65,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request (and of the Celery tasks it sends) carries its request id.
+    "shequyun.middleware.RequestIdMiddleware",
+    # A database that is briefly unavailable (restart, fail-over) costs a retry or a 503, never a 500 page.
+    "shequyun.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shequyun.middleware.HealthCheckMiddleware",  # /healthz, /readyz: before the Host check, after the headers
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shequyun.middleware.PortalLocaleMiddleware",
@@ -74,6 +82,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inner to the two above: documents shown inline (a PDF report beside its review page) may be framed by us.
+    "shequyun.middleware.InlineDocumentFramingMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.gate.GateMiddleware",  # second factor and forced password change, every channel (accounts/gate.py)
     # axes must be last: it turns a lockout raised during authentication into a response.
@@ -103,17 +113,33 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------------
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shequyun.sqlite3'}"
+_SQLITE = _DATABASE_URL.startswith("sqlite:")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shequyun.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        _DATABASE_URL,
+        # Persistent connections, checked before reuse: a connection broken by a database restart is replaced
+        # instead of failing the request. SQLite opens files, nothing to keep.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if _SQLITE else "60")),
+        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process, the worker and beat share the embedded database.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+if _SQLITE:
+    # The embedded database serves several users at once (web threads, the worker, beat): WAL lets readers work
+    # beside the writer, the busy timeout makes a writer wait for the lock instead of failing, and IMMEDIATE
+    # transactions take the write lock when they begin — so two concurrent workflow actions queue one behind the
+    # other and the loser gets the same 409 as on PostgreSQL, never "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
+else:
+    # Fail fast when the server is down (the request is retried or answered 503, see DatabaseUnavailableMiddleware).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")))
+# A read (GET/HEAD) that met an unavailable database is retried this many times, this far apart, before a 503.
+DATABASE_RETRY_READS = int(os.environ.get("DATABASE_RETRY_READS", "1"))
+DATABASE_RETRY_DELAY = float(os.environ.get("DATABASE_RETRY_DELAY", "0.5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------------------------
@@ -139,8 +165,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous object permissions
 
-# Server-side sessions (database), ended on sign-out and after inactivity.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Cache ----------------------------------------------------------------------------------------------------
+# One Redis shared by every web node and worker when CACHE_URL is set (throttling, the working-day calendar's
+# invalidation, sessions); a per-process memory cache in the embedded mode.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "shequyun", "TIMEOUT": 300}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shequyun"}}
+
+# Server-side sessions, ended on sign-out and after inactivity: in the database (every node sees them), read
+# through the shared Redis cache when there is one.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, renewed on every request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -181,6 +218,34 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage (S3 API: MinIO, a city cloud's OSS/COS, AWS) for uploaded files when a bucket is named — needed as
+# soon as there is more than one web or worker machine. The bucket stays private: no public ACL, and downloads go
+# through scoped views (streamed, or a presigned URL that expires within AWS_QUERYSTRING_EXPIRE seconds).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "60"))
+MEDIA_PRESIGNED_REDIRECT = env_bool("MEDIA_PRESIGNED_REDIRECT", False)
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,
+            "querystring_expire": AWS_QUERYSTRING_EXPIRE,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE", "path"),  # MinIO wants path-style
+            "signature_version": "s3v4",
+        },
+    }
 WHITENOISE_USE_FINDERS = True  # serve from static/ without collectstatic in the embedded mode
 # In the embedded mode STATIC_ROOT need not exist (files come from the finders); silence whitenoise's warning.
 warnings.filterwarnings("ignore", message="No directory at")
@@ -245,18 +310,51 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 # Password hashes are never copied into the log; password changes are AuditEvents of their own.
 # Personal data never enters the audit log, not even masked or encrypted: services record which field changed.
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password", "key", "bin_key", "phone", "id_number", "phone_index")
-AUDITLOG_RETENTION_DAYS = 180
+# Kept at least six months (网络安全法 Art. 21: 184 days covers any six calendar months), pruned daily after that.
+# A smaller value is raised to the minimum; the access logs of django-axes follow the same period.
+AUDIT_RETENTION_MINIMUM_DAYS = 184
+AUDITLOG_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "184")), AUDIT_RETENTION_MINIMUM_DAYS)
+ACCESS_LOG_RETENTION_DAYS = max(int(os.environ.get("ACCESS_LOG_RETENTION_DAYS", str(AUDITLOG_RETENTION_DAYS))),
+                                AUDIT_RETENTION_MINIMUM_DAYS)
 
 # --- Celery ---------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the message for the next one
+# Every task is idempotent (DESIGN §9), so a message is acknowledged only when its task has finished: a worker
+# that dies mid-task leaves the message for the next one. A pool process killed under a task (OOM, kill -9) gives
+# the message back at once (reject on worker lost); a whole worker that vanishes gives it back after the broker's
+# visibility timeout. Tasks that must not run twice at once (the backup) opt out and rely on their next run.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON, with the request id)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis gives an unacknowledged message to another worker after this many seconds. It must exceed the longest
+# task (the hard time limit below keeps every task under it), and is short enough that a campaign interrupted by
+# a dead worker is finished within the hour rather than the next day.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", str(max(CELERY_VISIBILITY_TIMEOUT - 120, 60))))
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, 30)
+# Two queues: long jobs (campaigns, imports, exports, backups) never hold up reminders and heartbeats. A worker
+# started without -Q consumes both (the embedded `make run`); production runs one pool per queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("long")]
+CELERY_TASK_ROUTES = {
+    "*.tasks.open_quarterly_campaigns": {"queue": "long"},
+    "*campaign_open*": {"queue": "long"},
+    "*import*": {"queue": "long"},
+    "*export*": {"queue": "long"},
+    "shequyun.tasks.run_backup": {"queue": "long"},
+}
+# Exactly one beat: django-celery-beat's database schedule behind a lock, so a second beat (a standby on another
+# machine) waits until the first is gone. The scheduler also writes the beat heartbeat that /readyz reads.
+CELERY_BEAT_SCHEDULER = "shequyun.beat:SingleBeatScheduler"
+BEAT_LOCK_TTL = int(os.environ.get("BEAT_LOCK_TTL", "60"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery" / "queue"
     _processed = VAR_DIR / "celery" / "processed"
@@ -274,6 +372,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", _results.as_uri())
 else:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages whose visibility timeout has passed (kombu: interval × throttle;
+        # its default is 100 s): every minute.
+        "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+        "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "6")),
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 
 # --- Personal data ---------------------------------------------------------------------------------------
@@ -297,11 +403,45 @@ PORTAL_SUPPORT_PHONE = os.environ.get("PORTAL_SUPPORT_PHONE", "021-12345678")
 PORTAL_SUPPORT_EMAIL = os.environ.get("PORTAL_SUPPORT_EMAIL", "support@shequyun.example.gov.cn")
 DIVISIONS_CSV = BASE_DIR / "data" / "shanghai_divisions.csv"
 
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------------------------
+# Scripts only from our own static files: no inline <script>, no on* attributes, no eval. Styles allow inline
+# because htmx injects its indicator style and Swagger UI and ECharts set style attributes; nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],  # documents shown inline: 'self' (InlineDocumentFramingMiddleware)
+    },
+}
+
+# --- Operations -------------------------------------------------------------------------------------------------
+# Backups (manage.py backup / restore, the daily task): a folder or s3://bucket/prefix, kept this many days.
+BACKUP_TARGET = os.environ.get("BACKUP_TARGET", str(VAR_DIR / "backups"))
+BACKUP_RETENTION_DAYS = int(os.environ.get("BACKUP_RETENTION_DAYS", "30"))
+BACKUP_MAX_AGE_HOURS = int(os.environ.get("BACKUP_MAX_AGE_HOURS", "26"))  # older than this: "late" alert
+# /readyz: the beat heartbeat must be younger than this; checks whose failure answers 503 (the others: "degraded").
+BEAT_HEARTBEAT_MAX_AGE_MINUTES = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE_MINUTES", "10"))
+READYZ_CRITICAL = env_list("READYZ_CRITICAL", "database,broker,storage")
+# Logs: one JSON object per line in production (LOG_FORMAT=json), readable lines in development.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "shequyun.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "shequyun.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # kombu warns "No hostname was supplied" for the filesystem broker, which has no host by design.
     "loggers": {"axes": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}},
