@@ -47,6 +47,7 @@ EXEMPT: dict[str, str] = {
     "set_language": "language switch on the step pages",
     "javascript-catalog": "translations used by the step pages",
     "healthz": "load-balancer probe, no personal data",
+    "readyz": "load-balancer readiness probe, no personal data",
     "api-token": "token issuance checks the second factor itself (the otp field)",
 }
 #: URL names reachable while only the password change is pending (after the second factor).

@@ -3,7 +3,7 @@
 Uploaded files are only ever served through a view that has already checked scope (the object was fetched with
 ``visible_to``). They are served as **attachments** with ``nosniff``, so a file crafted to be both a PDF and an
 HTML page can never run in the portal's origin. The one exception is a PDF *preview*: served inline, framed only
-by the portal itself (``X-Frame-Options: SAMEORIGIN`` and ``frame-ancestors 'self'``), sandboxed by CSP.
+by the portal itself (``X-Frame-Options: SAMEORIGIN`` and ``frame-ancestors 'self'``), never read as anything but a PDF.
 A file that is missing from storage answers 404, never 500. A replaced file is deleted after the transaction
 commits.
 """
@@ -37,7 +37,9 @@ def file_response(field_file: Any, *, filename: str, extension: str = "", inline
     response["Cache-Control"] = "private, no-store"
     if inline:
         response["X-Frame-Options"] = "SAMEORIGIN"
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'self'"
+        # Only the framing rule: a page policy (object-src 'none', sandbox) would stop the browser's PDF viewer; the
+        # content type is fixed and nosniff, so the bytes are never read as a page.
+        response["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response
 
 

@@ -86,23 +86,6 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-class InlineDocumentFramingMiddleware:
-    """The pages are never framed (X-Frame-Options DENY, CSP frame-ancestors 'none'), but a document served inline
-    (the PDF report shown beside its review page) is framed by our own pages: it gets SAMEORIGIN and a minimal CSP
-    of its own — a full page policy (object-src 'none') would stop the browser's PDF viewer."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
-        disposition = response.get("Content-Disposition", "")
-        if disposition.startswith("inline") and not response.get("Content-Type", "").startswith("text/html"):
-            response.setdefault("X-Frame-Options", "SAMEORIGIN")
-            response.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
-        return response
-
-
 class HealthCheckMiddleware:
     """Answers /healthz and /readyz before host validation and the HTTPS redirect: a load balancer probes each node
     by its address over plain HTTP. Placed after SecurityMiddleware and CSPMiddleware (whose headers it keeps;

@@ -82,8 +82,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Inner to the two above: documents shown inline (a PDF report beside its review page) may be framed by us.
-    "shequyun.middleware.InlineDocumentFramingMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.gate.GateMiddleware",  # second factor and forced password change, every channel (accounts/gate.py)
     # axes must be last: it turns a lockout raised during authentication into a response.

@@ -191,7 +191,7 @@ def test_pages_are_never_framed_but_an_inline_report_is_framed_by_its_review_pag
     assert page["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
     assert "frame-src 'self'" in page["Content-Security-Policy"]
-    report = client.get(f"/scenarios/{scenario.pk}/report/")
+    report = client.get(f"/scenarios/{scenario.pk}/report/preview/")
     assert report.status_code == 200
     assert report["Content-Disposition"].startswith("inline")
     assert report["X-Frame-Options"] == "SAMEORIGIN"
