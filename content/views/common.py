@@ -10,6 +10,15 @@ from django.http import FileResponse, HttpRequest
 from ..media import MIME
 
 
+def post_only(view: Any) -> Any:
+    """``require_POST`` that also says so on the view (``allowed_methods``), so URL walkers know the page's methods."""
+    from django.views.decorators.http import require_POST
+
+    wrapped = require_POST(view)
+    wrapped.allowed_methods = ["POST"]  # type: ignore[attr-defined]
+    return wrapped
+
+
 def errors_to_form(form: Any, exc: ValidationError) -> None:
     """Put a service's field errors on the form (unknown fields become form-level errors)."""
     if not hasattr(exc, "error_dict"):

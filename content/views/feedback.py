@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 from shequyun.workdays import deadline_words
@@ -19,14 +18,14 @@ from ..filters import FeedbackFilter
 from ..forms import CommentForm, FeedbackForm
 from ..services.feedback import WORKFLOW, answer_days
 from ..transitions import FEEDBACK_API_ACTIONS
-from .common import errors_to_form, querystring
+from .common import errors_to_form, post_only, querystring
 
 
 @login_required
 def feedback_list(request: HttpRequest) -> HttpResponse:
     queue = [{"feedback": f, "badge": deadline_words(f.due_date)}
              for f in selectors.feedback_queue(user=request.user)[:200]]
-    filterset = FeedbackFilter(request.GET or None, queryset=selectors.feedback_list(user=request.user))
+    filterset = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user))
     queryset = filterset.qs if filterset.is_valid() else selectors.feedback_list(user=request.user).none()
     page = Paginator(queryset.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
     for f in page.object_list:
@@ -61,7 +60,7 @@ def feedback_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "badge": deadline_words(feedback.due_date) if feedback.status == "open" else None})
 
 
-@require_POST
+@post_only
 @login_required
 def feedback_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     feedback = selectors.feedback_get(user=request.user, pk=pk)

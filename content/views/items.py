@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
@@ -24,7 +23,7 @@ from ..filters import ItemFilter
 from ..forms import CommentForm, ItemForm
 from ..models import Check, Status
 from ..transitions import BUTTON_ACTIONS
-from .common import errors_to_form, file_response, querystring
+from .common import errors_to_form, file_response, post_only, querystring
 
 SORTS = {"-updated": "-updated_at", "publish": "publish_at", "-publish": "-publish_at", "title": "title",
          "status": "status"}
@@ -146,7 +145,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "content/item_detail.html", _detail_context(request, item))
 
 
-@require_POST
+@post_only
 @login_required
 def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """submit / publish / withdraw from the item page (approve / return are on the review page)."""

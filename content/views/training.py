@@ -10,17 +10,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..filters import TrainingFilter
 from ..forms import TrainingForm
-from .common import errors_to_form, file_response, querystring
+from .common import errors_to_form, file_response, post_only, querystring
 
 
 @login_required
 def training_list(request: HttpRequest) -> HttpResponse:
-    filterset = TrainingFilter(request.GET or None, queryset=selectors.training_list(user=request.user))
+    filterset = TrainingFilter(request.GET, queryset=selectors.training_list(user=request.user))
     queryset = filterset.qs if filterset.is_valid() else selectors.training_list(user=request.user).none()
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     return render(request, "content/training_list.html", {
@@ -58,7 +57,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "material": material, "files": material.files.all(), "coverage": coverage})
 
 
-@require_POST
+@post_only
 @login_required
 def training_read(request: HttpRequest, pk: int) -> HttpResponse:
     material = selectors.training_get(user=request.user, pk=pk)
@@ -67,7 +66,7 @@ def training_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("content:training_detail", pk=material.pk)
 
 
-@require_POST
+@post_only
 @login_required
 def training_remind(request: HttpRequest, pk: int) -> HttpResponse:
     material = selectors.training_get(user=request.user, pk=pk)
