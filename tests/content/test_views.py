@@ -209,3 +209,16 @@ def test_feedback_pages(client, people):
     assert response.status_code == 302
     feedback.refresh_from_db()
     assert feedback.status == "answered"
+
+
+@pytest.mark.django_db
+def test_demo_content_loads_twice(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=__import__("io").StringIO())
+    call_command("load_demo_content", stdout=__import__("io").StringIO())
+    call_command("load_demo_content", stdout=__import__("io").StringIO())
+    assert ContentItem.objects.filter(status=Status.PUBLISHED).count() == 1
+    assert ContentItem.objects.count() == 4
+    page = client.get("/content/public/310115015001/").content.decode()
+    assert "垃圾分类投放时间调整" in page
