@@ -32,7 +32,7 @@ def _name(user: Any) -> str | None:
     return user.display_name if user is not None else None
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ItemEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     revision = serializers.IntegerField(source="revision.number", read_only=True, allow_null=True, default=None)
 
@@ -46,7 +46,7 @@ class EventSerializer(serializers.ModelSerializer):
         return _name(obj.actor) if obj.actor_id else None
 
 
-class AttachmentSerializer(serializers.Serializer):
+class ContentAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     media = serializers.CharField()
@@ -55,7 +55,7 @@ class AttachmentSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
-class ItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ContentItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience_name = serializers.CharField(source="audience.name", read_only=True)
@@ -79,16 +79,16 @@ class ItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
         return obj.review_round.step(obj.current_step)["name"]
 
 
-class ItemDetailSerializer(ItemSerializer):
-    history = EventSerializer(source="events", many=True, read_only=True)
+class ContentItemDetailSerializer(ContentItemSerializer):
+    history = ItemEventSerializer(source="events", many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
-    class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "body", "flagged_words", "attachments", "history", "available_actions"]
+    class Meta(ContentItemSerializer.Meta):
+        fields = [*ContentItemSerializer.Meta.fields, "body", "flagged_words", "attachments", "history", "available_actions"]
         read_only_fields = fields
 
-    @extend_schema_field(AttachmentSerializer(many=True))
+    @extend_schema_field(ContentAttachmentSerializer(many=True))
     def get_attachments(self, obj: ContentItem) -> list[dict[str, Any]]:
         latest = obj.revisions.order_by("-number").first()
         return list(latest.attachments) if latest else []
@@ -103,7 +103,7 @@ class ItemDetailSerializer(ItemSerializer):
         return [t.action for t in workflow_for(obj).available_actions(obj, request.user) if t.action in API_ACTIONS]
 
 
-class ItemWriteSerializer(serializers.Serializer):
+class ContentItemWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
@@ -119,7 +119,7 @@ class ItemWriteSerializer(serializers.Serializer):
     remove = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
 
 
-class CommentSerializer(serializers.Serializer):
+class ContentCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -132,7 +132,7 @@ class ReviewActionSerializer(serializers.Serializer):
 
 class RevisionSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ContentAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = ItemRevision
@@ -140,41 +140,41 @@ class RevisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DiffLineSerializer(serializers.Serializer):
+class RevisionDiffLineSerializer(serializers.Serializer):
     op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
     html = serializers.CharField()
 
 
-class FieldChangeSerializer(serializers.Serializer):
+class RevisionFieldChangeSerializer(serializers.Serializer):
     name = serializers.CharField()
     old = serializers.JSONField(allow_null=True)
     new = serializers.JSONField(allow_null=True)
 
 
-class DiffSerializer(serializers.Serializer):
+class RevisionDiffSerializer(serializers.Serializer):
     from_revision = serializers.IntegerField(allow_null=True)
     to_revision = serializers.IntegerField()
     title = serializers.CharField()
     title_changed = serializers.BooleanField()
-    body = DiffLineSerializer(many=True)
+    body = RevisionDiffLineSerializer(many=True)
     body_changed = serializers.BooleanField()
-    attachments_added = AttachmentSerializer(many=True)
-    attachments_removed = AttachmentSerializer(many=True)
-    fields = FieldChangeSerializer(many=True)
+    attachments_added = ContentAttachmentSerializer(many=True)
+    attachments_removed = ContentAttachmentSerializer(many=True)
+    fields = RevisionFieldChangeSerializer(many=True)
 
 
 # --- Chains ---------------------------------------------------------------------------------------------------
 
-class StepSerializer(serializers.Serializer):
+class ReviewStepSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
     name = serializers.ChoiceField(choices=StepName.choices)
     role = serializers.ChoiceField(choices=[(r.value, r.label) for r in REVIEW_ROLES])
     level = serializers.ChoiceField(choices=RegionLevel.choices)
 
 
-class ChainSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ReviewChainSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
+    steps = ReviewStepSerializer(many=True, read_only=True)
     updated_by = serializers.SerializerMethodField()
     editable = serializers.SerializerMethodField()
 
@@ -194,9 +194,9 @@ class ChainSerializer(RegionNamingMixin, serializers.ModelSerializer):
         return bool(request) and may_configure_chain(request.user, obj.region)
 
 
-class ChainWriteSerializer(serializers.Serializer):
+class ReviewChainWriteSerializer(serializers.Serializer):
     region = RegionCodeField(required=False, help_text="Defaults to the caller's own region.")
-    steps = StepSerializer(many=True)
+    steps = ReviewStepSerializer(many=True)
 
 
 # --- Training -------------------------------------------------------------------------------------------------
@@ -237,12 +237,12 @@ class TrainingWriteSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
 
 
-class ReceiptSerializer(serializers.Serializer):
+class ReadReceiptSerializer(serializers.Serializer):
     material = serializers.IntegerField(source="material_id")
     read_at = serializers.DateTimeField()
 
 
-class PersonSerializer(serializers.Serializer):
+class CoveragePersonSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     region = serializers.CharField(source="region.code")
@@ -254,10 +254,10 @@ class CoverageSerializer(serializers.Serializer):
     read = serializers.IntegerField()
     unread = serializers.IntegerField()
     rate = serializers.IntegerField(help_text="Per cent of the audience who have read it.")
-    non_readers = PersonSerializer(many=True, help_text="The first 200 who have not read it.")
+    non_readers = CoveragePersonSerializer(many=True, help_text="The first 200 who have not read it.")
 
 
-class RemindedSerializer(serializers.Serializer):
+class TrainingRemindedSerializer(serializers.Serializer):
     reminded = serializers.IntegerField()
 
 
@@ -328,7 +328,7 @@ class FeedbackWriteSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=10_000)
 
 
-class LevelCountSerializer(serializers.Serializer):
+class FeedbackLevelCountSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=RegionLevel.choices)
     open = serializers.IntegerField()
     answered = serializers.IntegerField()

@@ -21,23 +21,23 @@ from ..filters import FeedbackFilter, ItemFilter, TrainingFilter
 from ..models import ContentItem, Feedback, ItemEvent, ReviewChain, ReviewStep, TrainingMaterial
 from ..permissions import may_see_coverage
 from .serializers import (
-    ChainSerializer,
-    ChainWriteSerializer,
-    CommentSerializer,
+    ContentCommentSerializer,
+    ContentItemDetailSerializer,
+    ContentItemSerializer,
+    ContentItemWriteSerializer,
     CoverageSerializer,
-    DiffSerializer,
     FeedbackDetailSerializer,
+    FeedbackLevelCountSerializer,
     FeedbackSerializer,
     FeedbackWriteSerializer,
-    ItemDetailSerializer,
-    ItemSerializer,
-    ItemWriteSerializer,
-    LevelCountSerializer,
-    ReceiptSerializer,
-    RemindedSerializer,
+    ReadReceiptSerializer,
     ReviewActionSerializer,
+    ReviewChainSerializer,
+    ReviewChainWriteSerializer,
+    RevisionDiffSerializer,
     RevisionSerializer,
     TrainingDetailSerializer,
+    TrainingRemindedSerializer,
     TrainingSerializer,
     TrainingWriteSerializer,
 )
@@ -70,25 +70,25 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return queryset
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        return ItemSerializer if self.action == "list" else ItemDetailSerializer
+        return ContentItemSerializer if self.action == "list" else ContentItemDetailSerializer
 
     def _out(self, item: ContentItem, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=item.pk)
-        return Response(ItemDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return Response(ContentItemDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request={"application/json": ItemWriteSerializer, "multipart/form-data": ItemWriteSerializer},
-                   responses={201: ItemDetailSerializer})
+    @extend_schema(request={"application/json": ContentItemWriteSerializer, "multipart/form-data": ContentItemWriteSerializer},
+                   responses={201: ContentItemDetailSerializer})
     def create(self, request: Request) -> Response:
-        values = dict(_valid(ItemWriteSerializer, request, context=self.get_serializer_context()))
+        values = dict(_valid(ContentItemWriteSerializer, request, context=self.get_serializer_context()))
         values.pop("remove", None)
         files = values.pop("files", [])
         return self._out(services.item_create(actor=request.user, files=files, **values), status.HTTP_201_CREATED)
 
-    @extend_schema(request={"application/json": ItemWriteSerializer, "multipart/form-data": ItemWriteSerializer},
-                   responses={200: ItemDetailSerializer})
+    @extend_schema(request={"application/json": ContentItemWriteSerializer, "multipart/form-data": ContentItemWriteSerializer},
+                   responses={200: ContentItemDetailSerializer})
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
-        values = dict(_valid(ItemWriteSerializer, request, partial=True, context=self.get_serializer_context()))
+        values = dict(_valid(ContentItemWriteSerializer, request, partial=True, context=self.get_serializer_context()))
         files = values.pop("files", [])
         remove = values.pop("remove", [])
         return self._out(services.item_update(actor=request.user, item=item, files=files, remove=remove, **values))
@@ -102,7 +102,7 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(parameters=[
         OpenApiParameter("from", int, description="revision number (default: the one before `to`)"),
         OpenApiParameter("to", int, description="revision number (default: the latest)")],
-        responses={200: DiffSerializer})
+        responses={200: RevisionDiffSerializer})
     @action(detail=True, methods=["get"])
     def diff(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
@@ -125,32 +125,32 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             result = services.item_review(actor=request.user, item=item, action=name, comment=data.get("comment", ""),
                                           checks=data.get("checks", []), step=data.get("step"))
         else:
-            data = _valid(CommentSerializer, request)
+            data = _valid(ContentCommentSerializer, request)
             result = services.item_transition(actor=request.user, item=item, action=name,
                                               comment=data.get("comment", ""))
         return self._out(result)
 
-    @extend_schema(request=CommentSerializer, responses={200: ItemDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: ContentItemDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "submit")
 
-    @extend_schema(request=ReviewActionSerializer, responses={200: ItemDetailSerializer})
+    @extend_schema(request=ReviewActionSerializer, responses={200: ContentItemDetailSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "approve")
 
-    @extend_schema(request=ReviewActionSerializer, responses={200: ItemDetailSerializer})
+    @extend_schema(request=ReviewActionSerializer, responses={200: ContentItemDetailSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "return")
 
-    @extend_schema(request=CommentSerializer, responses={200: ItemDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: ContentItemDetailSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "publish")
 
-    @extend_schema(request=CommentSerializer, responses={200: ItemDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: ContentItemDetailSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "withdraw")
@@ -163,25 +163,25 @@ class ReviewChainViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
 
     queryset = ReviewChain.objects.select_related("region", "updated_by").prefetch_related(
         Prefetch("steps", queryset=ReviewStep.objects.order_by("position"))).order_by("region__path")
-    serializer_class = ChainSerializer
+    serializer_class = ReviewChainSerializer
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def _out(self, chain: ReviewChain, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=chain.pk)
-        return Response(ChainSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return Response(ReviewChainSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=ChainWriteSerializer, responses={201: ChainSerializer})
+    @extend_schema(request=ReviewChainWriteSerializer, responses={201: ReviewChainSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(ChainWriteSerializer, request, context=self.get_serializer_context())
+        data = _valid(ReviewChainWriteSerializer, request, context=self.get_serializer_context())
         region = data.get("region") or request.user.region
         return self._out(services.chain_save(actor=request.user, region=region, steps=data["steps"]),
                          status.HTTP_201_CREATED)
 
-    @extend_schema(request=ChainWriteSerializer, responses={200: ChainSerializer})
+    @extend_schema(request=ReviewChainWriteSerializer, responses={200: ReviewChainSerializer})
     def update(self, request: Request, pk: str | None = None) -> Response:
         chain = self.get_object()
-        data = _valid(ChainWriteSerializer, request, context=self.get_serializer_context())
+        data = _valid(ReviewChainWriteSerializer, request, context=self.get_serializer_context())
         return self._out(services.chain_save(actor=request.user, region=chain.region, steps=data["steps"]))
 
     @extend_schema(responses={204: None})
@@ -216,11 +216,11 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(TrainingDetailSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ReceiptSerializer})
+    @extend_schema(request=None, responses={200: ReadReceiptSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str | None = None) -> Response:
         receipt = services.material_mark_read(actor=request.user, material=self.get_object())
-        return Response(ReceiptSerializer(receipt).data)
+        return Response(ReadReceiptSerializer(receipt).data)
 
     @extend_schema(responses={200: CoverageSerializer})
     @action(detail=True, methods=["get"])
@@ -234,7 +234,7 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         coverage["non_readers"] = list(coverage["non_readers"][:200])
         return Response(CoverageSerializer(coverage).data)
 
-    @extend_schema(request=None, responses={200: RemindedSerializer})
+    @extend_schema(request=None, responses={200: TrainingRemindedSerializer})
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str | None = None) -> Response:
         return Response({"reminded": services.material_remind(actor=request.user, material=self.get_object())})
@@ -286,26 +286,26 @@ class FeedbackViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 
     def _act(self, request: Request, name: str) -> Response:
         feedback = self.get_object()
-        data = _valid(CommentSerializer, request)
+        data = _valid(ContentCommentSerializer, request)
         return self._out(services.feedback_act(actor=request.user, feedback=feedback, action=name,
                                                comment=data.get("comment", "")))
 
-    @extend_schema(request=CommentSerializer, responses={200: FeedbackDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: FeedbackDetailSerializer})
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "answer")
 
-    @extend_schema(request=CommentSerializer, responses={200: FeedbackDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: FeedbackDetailSerializer})
     @action(detail=True, methods=["post"])
     def forward(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "forward")
 
-    @extend_schema(request=CommentSerializer, responses={200: FeedbackDetailSerializer})
+    @extend_schema(request=ContentCommentSerializer, responses={200: FeedbackDetailSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "close")
 
-    @extend_schema(responses={200: LevelCountSerializer(many=True)}, filters=False)
+    @extend_schema(responses={200: FeedbackLevelCountSerializer(many=True)}, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def counts(self, request: Request) -> Response:
         """Counts by status for each level that handles feedback, over the caller's subtree."""

@@ -249,7 +249,7 @@ def test_openapi_schema_describes_the_content_endpoints(api, people):
                  "/api/v1/content/feedback/counts/", "/api/v1/content/items/{id}/diff/"):
         assert path in paths, path
     approve = paths["/api/v1/content/items/{id}/approve/"]["post"]
-    assert "ItemDetail" in str(approve["responses"]["200"])
+    assert "ContentItemDetail" in str(approve["responses"]["200"])
 
 
 @pytest.mark.django_db

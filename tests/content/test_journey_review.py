@@ -71,7 +71,7 @@ def test_review_journey(journey, people, chain, clock, live_server):
     _open_review(journey, page)
     assert "首次送审" in page.get_by_role("heading", name="首次送审（无可比较的旧版本）").inner_text()
     page.locator("#id_checks_0").focus()
-    for index in range(4):
+    for _check in range(4):
         page.keyboard.press("Space")
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "id_comment"
