@@ -44,6 +44,22 @@ app.conf.beat_schedule = {
         "task": "shequyun.tasks.purge_staged_imports",
         "schedule": crontab(minute=20),
     },
+    "content-publish-due": {  # scheduled publishing (batched; an item already published is skipped)
+        "task": "content.tasks.publish_due",
+        "schedule": 60.0,
+    },
+    "content-expire-due": {  # automatic expiry of time-bound items
+        "task": "content.tasks.expire_due",
+        "schedule": 60.0,
+    },
+    "content-feedback-escalation": {  # 工作交流: unanswered past the working-day deadline goes one level up
+        "task": "content.tasks.escalate_feedback",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "content-training-reminders": {
+        "task": "content.tasks.training_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

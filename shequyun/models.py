@@ -37,6 +37,11 @@ class AuditEventType(models.IntegerChoices):
     DEADLINE_AFFECTED = 410, _("期限受日历调整影响")
     # 5xx: writes that django-auditlog's signals do not see (QuerySet.update, bulk_create, bulk_update)
     BULK_CHANGE = 500, _("批量变更")
+    # 6xx: content
+    CONTENT_SUBMIT_BLOCKED = 600, _("敏感词拦截提交")
+    LEXICON_CHANGED = 601, _("敏感词库变更")
+    REVIEW_CHAIN_CHANGED = 602, _("审核链配置变更")
+    TRAINING_REMINDED = 603, _("培训提醒未读人员")
 
 
 class AuditEvent(models.Model):

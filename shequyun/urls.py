@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
+from content import views as content_views
 from scenarios import views as scenario_views
 
 from . import views
@@ -22,6 +23,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("scenarios.api.urls")),
+    path("", include("content.api.urls")),
     path("", include(notification_router.urls)),
 ]
 
@@ -30,7 +32,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("scenarios/", scenario_views.inventory, name="scenarios-index"),
     path("scenarios/", include("scenarios.urls")),
-    path("content/", views.module_index, {"module": "content"}, name="content-index"),
+    path("content/", content_views.index, name="content-index"),
+    path("content/", include("content.urls")),
     path("security/", views.module_index, {"module": "security"}, name="security-index"),
     path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
     path("notifications/", include("shequyun.notifications.urls")),

@@ -291,7 +291,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ScenarioStatusEnum": "scenarios.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ScenarioStatusEnum": "scenarios.models.Status",
+        "ContentStatusEnum": "content.models.Status",
+        "ContentKindEnum": "content.models.Kind",
+        "FeedbackStatusEnum": "content.models.FeedbackStatus",
+        "FeedbackKindEnum": "content.models.FeedbackKind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "shequyun.openapi.add_error_responses"],
 }
 
