@@ -36,6 +36,13 @@ class AuditEventType(models.IntegerChoices):
     DEADLINE_AFFECTED = 410, _("期限受日历调整影响")
     # 5xx: writes that django-auditlog's signals do not see (QuerySet.update, bulk_create, bulk_update)
     BULK_CHANGE = 500, _("批量变更")
+    # 7xx: security operations
+    INCIDENT_REPORTED = 700, _("安全事件上报")
+    INCIDENT_GRADED = 701, _("安全事件定级")
+    INCIDENT_ESCALATED = 702, _("安全事件升级上报")
+    INCIDENT_PLAN_ACTIVATED = 703, _("启动应急预案")
+    INCIDENT_DISCONNECTION = 704, _("因安全事件断开或恢复接入")
+    INCIDENT_CATEGORY_CORRECTED = 705, _("事件分类调整")
 
 
 class AuditEvent(models.Model):
