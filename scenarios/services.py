@@ -26,8 +26,7 @@ from .transitions import TRANSITIONS
 REPORT_TYPES = {"pdf", "docx", "doc"}
 REPORT_MAX_BYTES = 20 * 1024 * 1024
 SCENARIO_FIELDS = ["name", "category", "responsible_person", "developer_name", "developer_credit_code",
-                   "developer_contact", "developer_phone", "has_public_opinion", "protection_level",
-                   "protection_tested_on"]
+                   "developer_contact", "developer_phone", "has_public_opinion"]
 APPLICATION_FIELDS = ["function_summary", "operating_mechanism", "integration_needs", "developer_info", "behaviour_plan"]
 
 
