@@ -36,6 +36,14 @@ app.conf.beat_schedule = {
         "task": "shequyun.tasks.check_calendar_coverage",
         "schedule": crontab(hour=7, minute=0),
     },
+    "security-overdue-incidents": {  # acknowledgement deadlines are in hours for grades I-II
+        "task": "security.tasks.escalate_overdue_incidents",
+        "schedule": 300.0,
+    },
+    "security-reminders": {
+        "task": "security.tasks.security_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

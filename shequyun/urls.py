@@ -8,6 +8,7 @@ from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
 from scenarios import views as scenario_views
+from security import views as security_views
 
 from . import views
 from .notifications.api import NotificationViewSet
@@ -22,6 +23,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("scenarios.api.urls")),
+    path("", include("security.api.urls")),
     path("", include(notification_router.urls)),
 ]
 
@@ -31,7 +33,8 @@ urlpatterns = [
     path("scenarios/", scenario_views.inventory, name="scenarios-index"),
     path("scenarios/", include("scenarios.urls")),
     path("content/", views.module_index, {"module": "content"}, name="content-index"),
-    path("security/", views.module_index, {"module": "security"}, name="security-index"),
+    path("security/", security_views.dashboard, name="security-index"),
+    path("security/", include("security.urls")),
     path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
     path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
