@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 
 def errors_to_form(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -34,3 +36,18 @@ def filtered_page(request: HttpRequest, filterset_class: Any, queryset: Any, per
     params = request.GET.copy()
     params.pop("page", None)
     return {"filter": filterset, "page": page, "querystring": params.urlencode()}
+
+
+def post_only(view: Any) -> Any:
+    """A signed-in POST action (the URL walk of tests/scope.py reads ``allowed_methods``)."""
+    wrapped = require_POST(login_required(view))
+    wrapped.allowed_methods = ["POST"]
+    return wrapped
+
+
+def form_status(request: HttpRequest, form: Any = None, *more: Any) -> int:
+    """400 when a submitted form comes back with errors (bad input), 200 otherwise."""
+    if request.method != "POST":
+        return 200
+    forms = [f for f in (form, *more) if f is not None]
+    return 400 if any(f.errors or getattr(f, "non_form_errors", lambda: [])() for f in forms) else 200

@@ -11,7 +11,6 @@ from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 
@@ -32,7 +31,7 @@ from ..models import IncidentStatus
 from ..permissions import may_disconnect, may_handle_incident, may_report
 from ..services.incidents import WORKFLOW
 from ..transitions import INCIDENT_SPECIAL
-from .common import conflict_message, errors_to_form, filtered_page, flash_errors
+from .common import conflict_message, errors_to_form, filtered_page, flash_errors, form_status, post_only
 
 
 @login_required
@@ -68,7 +67,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已上报，建议级别：%(g)s。") % {"g": incident.get_effective_grade_display()})
             return redirect("security:incident", pk=incident.pk)
-    return render(request, "security/incident_form.html", {"form": form})
+    return render(request, "security/incident_form.html", {"form": form}, status=form_status(request, form))
 
 
 def _context(request: HttpRequest, incident: Any) -> dict[str, Any]:
@@ -102,8 +101,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "security/incident_detail.html", _context(request, incident))
 
 
-@require_POST
-@login_required
+@post_only
 def incident_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     incident = selectors.incident_get_visible(user=request.user, pk=pk)
     action = action.replace("-", "_")
@@ -166,4 +164,5 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("复盘已完成。"))
             return redirect("security:incident", pk=incident.pk)
-    return render(request, "security/incident_review.html", {"incident": incident, "form": form, "formset": formset})
+    return render(request, "security/incident_review.html", {"incident": incident, "form": form, "formset": formset},
+                  status=form_status(request, form, formset))

@@ -11,7 +11,6 @@ from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 
@@ -22,7 +21,7 @@ from ..models import EmergencyPlan, PlanStatus
 from ..permissions import is_security_officer, may_edit_plan
 from ..services.plans import CONTENT_FIELDS, WORKFLOW
 from ..transitions import PLAN_SPECIAL
-from .common import conflict_message, errors_to_form, filtered_page, flash_errors
+from .common import conflict_message, errors_to_form, filtered_page, flash_errors, form_status, post_only
 
 TeamFormSet = formset_factory(TeamMemberForm, extra=2, max_num=50, validate_max=True)
 
@@ -60,7 +59,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("预案草稿已保存。"))
             return redirect("security:plan", pk=plan.pk)
-    return render(request, "security/plan_form.html", {"form": form, "formset": formset, "creating": True})
+    return render(request, "security/plan_form.html", {"form": form, "formset": formset, "creating": True},
+                  status=form_status(request, form, formset))
 
 
 @login_required
@@ -112,11 +112,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("草稿已保存。"))
             return redirect("security:plan", pk=plan.pk)
     return render(request, "security/plan_form.html", {"form": form, "formset": formset, "plan": plan,
-                                                       "version": version})
+                                                       "version": version}, status=form_status(request, form, formset))
 
 
-@require_POST
-@login_required
+@post_only
 def plan_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     plan = selectors.plan_get_visible(user=request.user, pk=pk)
     action = action.replace("-", "_")

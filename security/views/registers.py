@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.charts import chart_xlsx_response
 from shequyun.errors import Conflict
@@ -41,7 +40,7 @@ from ..permissions import (
 )
 from ..services.drills import WORKFLOW as DRILL_WORKFLOW
 from ..transitions import DRILL_SPECIAL
-from .common import conflict_message, errors_to_form, filtered_page, flash_errors
+from .common import conflict_message, errors_to_form, filtered_page, flash_errors, form_status, post_only
 
 
 @login_required
@@ -92,7 +91,7 @@ def drill_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("演练计划已登记。"))
             return redirect("security:drill", pk=drill.pk)
     return render(request, "security/simple_form.html", {
-        "form": form, "title": _("登记演练计划"), "back": "security:drills", "back_label": _("应急演练")})
+        "form": form, "title": _("登记演练计划"), "back": "security:drills", "back_label": _("应急演练")}, status=form_status(request, form))
 
 
 @login_required
@@ -110,8 +109,7 @@ def drill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@login_required
+@post_only
 def drill_complete(request: HttpRequest, pk: int) -> HttpResponse:
     drill = selectors.drill_get_visible(user=request.user, pk=pk)
     form = DrillCompleteForm(request.POST, user=request.user)
@@ -129,8 +127,7 @@ def drill_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("security:drill", pk=drill.pk)
 
 
-@require_POST
-@login_required
+@post_only
 def drill_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     drill = selectors.drill_get_visible(user=request.user, pk=pk)
     try:
@@ -170,7 +167,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("培训已登记。"))
             return redirect("security:training", pk=training.pk)
     return render(request, "security/simple_form.html", {
-        "form": form, "title": _("登记培训"), "back": "security:trainings", "back_label": _("安全培训")})
+        "form": form, "title": _("登记培训"), "back": "security:trainings", "back_label": _("安全培训")}, status=form_status(request, form))
 
 
 @login_required
@@ -218,7 +215,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("测评信息已保存。"))
             return redirect("security:assessment", pk=assessment.pk)
     return render(request, "security/simple_form.html", {
-        "form": form, "title": _("登记等保测评"), "back": "security:assessments", "back_label": _("等保与密评")})
+        "form": form, "title": _("登记等保测评"), "back": "security:assessments", "back_label": _("等保与密评")}, status=form_status(request, form))
 
 
 @login_required
@@ -241,7 +238,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "security/assessment_detail.html", {
         "a": assessment, "form": form, "agreements": assessment.scenario.agreements.order_by("expires_on"),
         "badge": _due_badge(assessment.next_due_on),
-        "crypto_badge": _due_badge(assessment.crypto_next_due_on) if assessment.crypto_required else {}})
+        "crypto_badge": _due_badge(assessment.crypto_next_due_on) if assessment.crypto_required else {}},
+        status=form_status(request, form))
 
 
 @login_required
@@ -269,7 +267,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("保密协议已登记。"))
             return redirect("security:agreement", pk=agreement.pk)
     return render(request, "security/simple_form.html", {
-        "form": form, "title": _("登记保密协议"), "back": "security:agreements", "back_label": _("保密协议")})
+        "form": form, "title": _("登记保密协议"), "back": "security:agreements", "back_label": _("保密协议")}, status=form_status(request, form))
 
 
 @login_required
@@ -290,7 +288,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("保密协议已保存。"))
                 return redirect("security:agreement", pk=agreement.pk)
     return render(request, "security/agreement_detail.html", {"a": agreement, "form": form,
-                                                              "badge": _due_badge(agreement.expires_on)})
+                                                              "badge": _due_badge(agreement.expires_on)},
+                  status=form_status(request, form))
 
 
 # --- Categories -------------------------------------------------------------------------------------------------
@@ -322,4 +321,4 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("security:categories")
     return render(request, "security/simple_form.html", {
         "form": form, "title": _("修改事件分类 %(code)s") % {"code": category.code}, "back": "security:categories",
-        "back_label": _("事件分类")})
+        "back_label": _("事件分类")}, status=form_status(request, form))
