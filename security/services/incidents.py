@@ -166,7 +166,7 @@ def _escalate_by_grade(incident: Incident, actor: Any) -> None:
     if incident.effective_grade > Grade.III:
         return
     level = handling_region(incident.reported_region)
-    for region in level.ancestors(include_self=False):
+    for region in reversed(level.ancestors(include_self=False)):  # the district first, then the city
         _reach(incident, list(level_officers(region)), actor=actor, level=region, reason="grade",
                label=_("较大及以上事件即时上报"))
     _set_reached(incident, 0)
