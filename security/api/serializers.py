@@ -42,6 +42,8 @@ class CategoryRefSerializer(serializers.Serializer):
 
 class TimelineSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True, default=None)
+    from_status = serializers.CharField(read_only=True, help_text="state before a transition; empty for other entries")
+    to_status = serializers.CharField(read_only=True, help_text="state after a transition; empty for other entries")
 
     class Meta:
         model = IncidentEvent
