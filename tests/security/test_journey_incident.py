@@ -4,6 +4,8 @@ review; the scenario shows 已断开 linked to the incident; a drill finding for
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from accounts.models import OrganisationKind, Region
@@ -96,7 +98,7 @@ def test_incident_journey(journey, make_user, make_scenario):
     row = page.get_by_test_id("action-row").first
     row.get_by_label("整改措施").fill("全面排查导出接口并补做渗透测试")
     row.get_by_label("责任人").select_option(str(street_so.pk))
-    row.get_by_label("完成期限").fill("2026-12-31")
+    row.get_by_label("完成期限").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
     journey.follow(lambda: page.get_by_role("button", name="完成复盘").click())
     assert "已复盘" in page.get_by_test_id("status").inner_text()
     assert "全面排查导出接口" in page.get_by_test_id("review-actions").inner_text()

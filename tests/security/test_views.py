@@ -94,8 +94,9 @@ def test_incident_actions_through_the_pages(client, sec, report, make_scenario, 
                               "actions-0-owner": str(sec["outside_so"].pk), "actions-0-deadline": "2026-12-01"})
     assert bad.status_code == 400
     assert not ReviewAction.objects.exists()
+    deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     ok = c.post(review_url, {**management, "causes": "接口未鉴权", "actions-0-description": "排查接口",
-                             "actions-0-owner": str(sec["street_staff"].pk), "actions-0-deadline": "2026-12-01"})
+                             "actions-0-owner": str(sec["street_staff"].pk), "actions-0-deadline": deadline})
     assert ok.status_code == 302
     incident.refresh_from_db()
     assert incident.status == "reviewed"
