@@ -13,20 +13,38 @@ from security.models import (
     Assessment,
     ConfidentialityAgreement,
     Drill,
+    DrillStatus,
     EmergencyPlan,
     Grade,
     Importance,
     Incident,
     IncidentEvent,
     IncidentKind,
+    IncidentStatus,
     Loss,
+    PlanStatus,
     PlanTeamMember,
     PlanVersion,
-    ProtectionLevel,
     ReviewAction,
     SocialImpact,
     Training,
 )
+
+
+def choice(choices: Any, name: str, **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field whose enum is its own named schema component (``name``), so that it never collides with another
+    app's ``status`` or ``kind`` enum."""
+    values = [value for value, _label in choices]
+    schema: dict[str, Any] = {"type": "integer" if all(isinstance(v, int) for v in values) else "string",
+                              "enum": values,
+                              "description": "; ".join(f"{value}: {label}" for value, label in choices)}
+    if name not in _CHOICE_CLASSES:
+        _CHOICE_CLASSES[name] = extend_schema_field(schema, component_name=name)(
+            type(f"{name}Field", (serializers.ChoiceField,), {}))
+    return _CHOICE_CLASSES[name](choices=choices, **kwargs)
+
+
+_CHOICE_CLASSES: dict[str, Any] = {}
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -63,8 +81,13 @@ class ReviewActionSerializer(serializers.ModelSerializer):
 class IncidentSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="responsible region code")
     reported_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = choice(IncidentKind.choices, "SecurityIncidentKind", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status = choice(IncidentStatus.choices, "SecurityIncidentStatus", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    suggested_grade = choice(Grade.choices, "SecurityIncidentGrade", read_only=True)
+    grade = serializers.IntegerField(read_only=True, allow_null=True, min_value=1, max_value=4,
+                                     help_text="confirmed grade 1-4 (I-IV), null until a security officer confirms")
     category = CategoryRefSerializer(read_only=True)
     subcategory = CategoryRefSerializer(read_only=True, allow_null=True)
     effective_grade = serializers.IntegerField(read_only=True)
@@ -87,6 +110,9 @@ class IncidentSerializer(RegionNamingMixin, serializers.ModelSerializer):
 
 
 class IncidentDetailSerializer(IncidentSerializer):
+    importance = choice(Importance.choices, "SecurityImportance", read_only=True)
+    loss = choice(Loss.choices, "SecurityLoss", read_only=True)
+    social_impact = choice(SocialImpact.choices, "SecuritySocialImpact", read_only=True)
     unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     lead_department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     grade_confirmed_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -111,7 +137,7 @@ class IncidentDetailSerializer(IncidentSerializer):
 
 
 class IncidentReportSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=IncidentKind.choices, default=IncidentKind.INCIDENT)
+    kind = choice(IncidentKind.choices, "SecurityIncidentKind", default=IncidentKind.INCIDENT)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     scenario = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -125,9 +151,9 @@ class IncidentReportSerializer(serializers.Serializer):
     detected_at = serializers.DateTimeField()
     personal_info_leak = serializers.BooleanField(required=False, default=False)
     public_opinion = serializers.BooleanField(required=False, default=False)
-    importance = serializers.ChoiceField(choices=Importance.choices)
-    loss = serializers.ChoiceField(choices=Loss.choices)
-    social_impact = serializers.ChoiceField(choices=SocialImpact.choices)
+    importance = choice(Importance.choices, "SecurityImportance")
+    loss = choice(Loss.choices, "SecurityLoss")
+    social_impact = choice(SocialImpact.choices, "SecuritySocialImpact")
     drill = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
@@ -136,12 +162,13 @@ class SecurityCommentSerializer(serializers.Serializer):
 
 
 class AcknowledgeSerializer(SecurityCommentSerializer):
-    grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_null=True)
+    grade = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4,
+                                     help_text="grade 1-4 (I-IV) to confirm or change the suggestion")
     grade_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class GradeSerializer(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.choices)
+    grade = choice(Grade.choices, "SecurityIncidentGrade")
     grade_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -165,7 +192,8 @@ class ActivatePlanSerializer(serializers.Serializer):
 
 
 class DisconnectSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=[("scenario", "scenario"), ("unit", "unit")], default="scenario")
+    scope = choice([("scenario", "the affected scenario"), ("unit", "every online scenario of the affected unit")],
+                   "SecurityDisconnectScope", default="scenario")
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
@@ -192,6 +220,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class PlanVersionSerializer(serializers.ModelSerializer):
+    status = choice(PlanStatus.choices, "SecurityPlanStatus", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)
 
@@ -246,7 +275,7 @@ class RevisionSerializer(serializers.Serializer):
 
 
 class DiffLineSerializer(serializers.Serializer):
-    op = serializers.ChoiceField(choices=[("add", "add"), ("del", "del"), ("same", "same")])
+    op = choice([("add", "added"), ("del", "removed"), ("same", "unchanged")], "SecurityDiffOp")
     text = serializers.CharField()
 
 
@@ -266,6 +295,7 @@ class DiffSerializer(serializers.Serializer):
 
 class DrillSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status = choice(DrillStatus.choices, "SecurityDrillStatus", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     plan = serializers.IntegerField(source="plan_version.plan_id", read_only=True)
     plan_version_number = serializers.IntegerField(source="plan_version.number", read_only=True)
@@ -333,6 +363,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     region = serializers.CharField(source="scenario.region.code", read_only=True)
     region_name = serializers.CharField(source="scenario.region.name", read_only=True)
+    protection_level = serializers.IntegerField(read_only=True, allow_null=True, min_value=1, max_value=4,
+                                                help_text="等保 level 1-4, null when not graded")
     protection_level_display = serializers.SerializerMethodField()
     crypto_required = serializers.BooleanField(read_only=True)
 
@@ -350,7 +382,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentWriteSerializer(serializers.Serializer):
     scenario = serializers.IntegerField(min_value=1, required=False)
-    protection_level = serializers.ChoiceField(choices=ProtectionLevel.choices, required=False, allow_null=True)
+    protection_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4,
+                                                help_text="等保 level 1-4, null when not graded")
     tested_on = serializers.DateField(required=False, allow_null=True)
     next_due_on = serializers.DateField(required=False, allow_null=True)
     crypto_assessed_on = serializers.DateField(required=False, allow_null=True)

@@ -27,7 +27,12 @@ INCIDENT = {
 
 @pytest.fixture
 def sec(make_user):  # type: ignore[no-untyped-def]
-    """People of the security module along 上海市 → 浦东新区 → 东明路街道 → 三林苑居委会 (+ 杨浦 outside)."""
+    """People of the security module along 上海市 → 浦东新区 → 东明路街道 → 三林苑居委会 (+ 杨浦 outside).
+    The GB/T 20986-2023 categories come from a data migration; a transactional test elsewhere may have flushed them."""
+    from security.categories import load_categories
+    from security.models import IncidentCategory
+
+    load_categories(IncidentCategory)
     city = Region.objects.get(code="310000000000")
     outside = Region.objects.get(code=OUTSIDE)
     return {

@@ -24,6 +24,10 @@ def _switch(journey, user):  # type: ignore[no-untyped-def]
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_incident_journey(journey, make_user, make_scenario):
+    from security.categories import load_categories
+    from security.models import IncidentCategory
+
+    load_categories(IncidentCategory)  # a transactional test before this one may have flushed the migration's rows
     page = journey.page
     city = Region.objects.get(code="310000000000")
     street_staff = make_user("dongming", roles=[Role.STAFF], full_name="东明路街道工作人员")
