@@ -59,7 +59,8 @@ class EvaluationForm(forms.Form):
 
 def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
     evaluation = (Evaluation.objects.visible_to(request.user)
-                  .select_related("campaign", "scenario__region", "scenario__building_unit").filter(pk=pk).first())
+                  .select_related("campaign", "scenario__region", "scenario__building_unit",
+                                  "scenario__assessment").filter(pk=pk).first())
     if evaluation is None:
         raise Http404
     return evaluation

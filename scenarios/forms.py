@@ -21,12 +21,6 @@ class ScenarioForm(forms.Form):
     developer_phone = forms.CharField(label=_("开发单位联系电话"), max_length=30, widget=forms.TextInput(attrs=INPUT))
     has_public_opinion = forms.BooleanField(label=_("具有舆论属性或社会动员能力"), required=False,
                                             help_text=_("如是，须提交用户行为管理方案。"))
-    protection_level = forms.TypedChoiceField(
-        label=_("等保级别"), required=False, coerce=int, empty_value=None,
-        choices=[("", "—"), *[(i, _("第%(n)d级") % {"n": i}) for i in range(1, 6)]],
-        widget=forms.Select(attrs={"class": "form-select"}))
-    protection_tested_on = forms.DateField(label=_("最近等保测评日期"), required=False,
-                                           widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))
     function_summary = forms.CharField(label=_("功能概述"), required=False, widget=forms.Textarea(attrs={
         **AREA, "hx-get": "/scenarios/similar/", "hx-trigger": "keyup changed delay:800ms", "hx-target": "#similar",
         "hx-include": "#id_name"}))

@@ -65,10 +65,6 @@ class Scenario(models.Model):
     has_public_opinion = models.BooleanField(
         _("具有舆论属性或社会动员能力"), default=False, help_text=_("如是，须提交用户行为管理方案。")
     )
-    protection_level = models.PositiveSmallIntegerField(
-        _("等保级别"), null=True, blank=True, choices=[(i, f"{i}") for i in range(1, 6)],
-        help_text=_("网络安全等级保护定级（第一级至第五级）；第三级及以上须做商用密码应用安全性评估。"))
-    protection_tested_on = models.DateField(_("最近等保测评日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     scope_regions = models.ManyToManyField(
         "accounts.Region", verbose_name=_("推广范围"), blank=True, related_name="promoted_scenarios"
@@ -103,6 +99,17 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The graded-protection level and test date are kept by the security module (security.Assessment).
+    @property
+    def protection_level(self) -> int | None:
+        assessment = getattr(self, "assessment", None)
+        return assessment.protection_level if assessment is not None else None
+
+    @property
+    def protection_tested_on(self):  # type: ignore[no-untyped-def]
+        assessment = getattr(self, "assessment", None)
+        return assessment.tested_on if assessment is not None else None
 
 
 class ApplicationQuerySet(ScopedQuerySet):

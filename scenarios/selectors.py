@@ -13,7 +13,7 @@ from accounts.permissions import superior_competent_region
 from .models import Scenario, ScenarioEvent, Status
 from .similarity import Match, rank, tokenize
 
-LIST_RELATED = ("region", "building_unit", "merged_into")
+LIST_RELATED = ("region", "building_unit", "merged_into", "assessment")
 
 
 def scenario_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Scenario]:

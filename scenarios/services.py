@@ -26,8 +26,7 @@ from .transitions import TRANSITIONS
 REPORT_TYPES = {"pdf", "docx", "doc"}
 REPORT_MAX_BYTES = 20 * 1024 * 1024
 SCENARIO_FIELDS = ["name", "category", "responsible_person", "developer_name", "developer_credit_code",
-                   "developer_contact", "developer_phone", "has_public_opinion", "protection_level",
-                   "protection_tested_on"]
+                   "developer_contact", "developer_phone", "has_public_opinion"]
 APPLICATION_FIELDS = ["function_summary", "operating_mechanism", "integration_needs", "developer_info", "behaviour_plan"]
 
 
@@ -135,9 +134,10 @@ def application_missing(scenario: Scenario) -> dict[str, list[str]]:
     return missing
 
 
-def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment: str = "") -> Scenario:
+def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment: str = "", **extra: Any) -> Scenario:
     """Plain transitions (submit, approve, return, reject, file, go_online, report_rectified, offboard,
-    request_offboarding, disconnect, reconnect). Merge, promote and rectify have their own services."""
+    request_offboarding, disconnect, reconnect). Merge, promote and rectify have their own services.
+    ``extra`` (e.g. ``incident=<id>`` from the security module) is kept in the history row."""
     from .transitions import SPECIAL_ACTIONS
 
     if action in SPECIAL_ACTIONS:
@@ -164,7 +164,7 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
         return ["updated_at"]
 
     return transition(WORKFLOW, obj=scenario, action=action, actor=actor, comment=comment, extra_update=stamp,
-                      validate=complete)
+                      validate=complete, **extra)
 
 
 def scenario_merge(*, actor: Any, scenario: Scenario, into: Scenario, comment: str) -> Scenario:

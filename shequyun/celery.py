@@ -60,6 +60,14 @@ app.conf.beat_schedule = {
         "task": "content.tasks.training_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "security-overdue-incidents": {  # acknowledgement deadlines are in hours for grades I-II
+        "task": "security.tasks.escalate_overdue_incidents",
+        "schedule": 300.0,
+    },
+    "security-reminders": {
+        "task": "security.tasks.security_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

@@ -42,6 +42,13 @@ class AuditEventType(models.IntegerChoices):
     LEXICON_CHANGED = 601, _("敏感词库变更")
     REVIEW_CHAIN_CHANGED = 602, _("审核链配置变更")
     TRAINING_REMINDED = 603, _("培训提醒未读人员")
+    # 7xx: security operations
+    INCIDENT_REPORTED = 700, _("安全事件上报")
+    INCIDENT_GRADED = 701, _("安全事件定级")
+    INCIDENT_ESCALATED = 702, _("安全事件升级上报")
+    INCIDENT_PLAN_ACTIVATED = 703, _("启动应急预案")
+    INCIDENT_DISCONNECTION = 704, _("因安全事件断开或恢复接入")
+    INCIDENT_CATEGORY_CORRECTED = 705, _("事件分类调整")
 
 
 class AuditEvent(models.Model):

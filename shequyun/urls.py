@@ -8,6 +8,7 @@ from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
 from content import views as content_views
 from scenarios import views as scenario_views
+from security import views as security_views
 
 from . import views
 from .api import PortalRouter
@@ -24,6 +25,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("scenarios.api.urls")),
     path("", include("content.api.urls")),
+    path("", include("security.api.urls")),
     path("", include(notification_router.urls)),
 ]
 
@@ -34,7 +36,8 @@ urlpatterns = [
     path("scenarios/", include("scenarios.urls")),
     path("content/", content_views.index, name="content-index"),
     path("content/", include("content.urls")),
-    path("security/", views.module_index, {"module": "security"}, name="security-index"),
+    path("security/", security_views.dashboard, name="security-index"),
+    path("security/", include("security.urls")),
     path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
     path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

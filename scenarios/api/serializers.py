@@ -22,6 +22,9 @@ class ScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     building_unit = serializers.CharField(source="building_unit.name", read_only=True)
     developer = serializers.SerializerMethodField()
+    protection_level = serializers.IntegerField(source="assessment.protection_level", read_only=True, allow_null=True,
+                                                help_text="等保级别 (security.Assessment)")
+    protection_tested_on = serializers.DateField(source="assessment.tested_on", read_only=True, allow_null=True)
 
     class Meta:
         model = Scenario
@@ -80,8 +83,6 @@ class ScenarioWriteSerializer(serializers.Serializer):
     developer_contact = serializers.CharField(max_length=50)
     developer_phone = serializers.CharField(max_length=30)
     has_public_opinion = serializers.BooleanField(required=False, default=False)
-    protection_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
-    protection_tested_on = serializers.DateField(required=False, allow_null=True)
     function_summary = serializers.CharField(required=False, allow_blank=True)
     operating_mechanism = serializers.CharField(required=False, allow_blank=True)
     integration_needs = serializers.CharField(required=False, allow_blank=True)

@@ -42,7 +42,7 @@ def _comment(request: Request) -> str:
 class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The inventory (清单) of the caller's subtree."""
 
-    queryset = Scenario.objects.select_related("region", "building_unit").order_by("-updated_at", "-id")
+    queryset = Scenario.objects.select_related("region", "building_unit", "assessment").order_by("-updated_at", "-id")
     lookup_value_regex = ID_PATTERN
     filterset_class = ScenarioFilter
     search_fields = ["name", "developer_name", "application__function_summary"]

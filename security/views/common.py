@@ -1,0 +1,53 @@
+"""Helpers shared by the security pages: errors onto forms, list pages with one FilterSet, plain 409 messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+
+def errors_to_form(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    aliases = aliases or {}
+    for field, errors in exc.message_dict.items():
+        name = aliases.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+
+
+def conflict_message(request: HttpRequest, message: str) -> None:
+    messages.error(request, _("操作未执行：%(m)s 可能已有其他人处理了该事项，页面已刷新。") % {"m": message})
+
+
+def filtered_page(request: HttpRequest, filterset_class: Any, queryset: Any, per_page: int = 25) -> dict[str, Any]:
+    """The same FilterSet as the API; invalid filter values show their message and list nothing."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"filter": filterset, "page": page, "querystring": params.urlencode()}
+
+
+def post_only(view: Any) -> Any:
+    """A signed-in POST action (the URL walk of tests/scope.py reads ``allowed_methods``)."""
+    wrapped = require_POST(login_required(view))
+    wrapped.allowed_methods = ["POST"]
+    return wrapped
+
+
+def form_status(request: HttpRequest, form: Any = None, *more: Any) -> int:
+    """400 when a submitted form comes back with errors (bad input), 200 otherwise."""
+    if request.method != "POST":
+        return 200
+    forms = [f for f in (form, *more) if f is not None]
+    return 400 if any(f.errors or getattr(f, "non_form_errors", lambda: [])() for f in forms) else 200
