@@ -36,6 +36,10 @@ class AuditEventType(models.IntegerChoices):
     DEADLINE_AFFECTED = 410, _("期限受日历调整影响")
     # 5xx: writes that django-auditlog's signals do not see (QuerySet.update, bulk_create, bulk_update)
     BULK_CHANGE = 500, _("批量变更")
+    # 8xx: data assets
+    OBJECTION_ESCALATED = 800, _("数据异议超期上报")
+    DATA_ITEMS_IMPORTED = 801, _("信息项批量导入")
+    DATA_VERSION_PUBLISHED = 802, _("数据资源版本发布")
 
 
 class AuditEvent(models.Model):

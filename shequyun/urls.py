@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
+from dataassets import views as dataassets_views
 from scenarios import views as scenario_views
 
 from . import views
@@ -22,6 +23,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("scenarios.api.urls")),
+    path("", include("dataassets.api.urls")),
     path("", include(notification_router.urls)),
 ]
 
@@ -32,7 +34,8 @@ urlpatterns = [
     path("scenarios/", include("scenarios.urls")),
     path("content/", views.module_index, {"module": "content"}, name="content-index"),
     path("security/", views.module_index, {"module": "security"}, name="security-index"),
-    path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
+    path("dataassets/", dataassets_views.catalogue, name="dataassets-index"),
+    path("dataassets/", include("dataassets.urls")),
     path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,106 @@
+"""Data-assets fixtures on the real tree: a data steward at 东明路街道 (provider), the district data office at
+浦东新区, the city data office, another unit's steward at 花木街道 (objector / requester), staff, outsiders."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from accounts.models import OrganisationKind, Region
+from accounts.roles import Role
+from dataassets import services
+from dataassets.models import Resource, ResourceStatus
+from tests.factories import OrganisationFactory
+
+RESOURCE = {
+    "name": "东明路街道居民基础信息",
+    "code": "DM-JM-001",
+    "description": "街道辖区内常住居民的基础信息，用于社区服务和网格管理",
+    "data_format": "database",
+    "collection_method": "db_sync",
+    "collection_frequency": "daily",
+    "update_frequency": "daily",
+    "sharing_type": "authorised",
+    "sharing_reason": "含居民个人信息，按最小够用原则授权使用",
+    "legal_basis": "《上海市公共数据和一网通办管理办法》第二十七条",
+    "sharing_method": "api",
+    "open_type": "non_open",
+    "grade": "important",
+    "contains_personal_info": True,
+}
+ITEMS = [
+    {"table_name": "resident", "field_name": "name", "label": "姓名", "data_type": "string", "length": 50,
+     "personal_info": True, "masking_rule": "partial"},
+    {"table_name": "resident", "field_name": "id_no", "label": "身份证号", "data_type": "string", "length": 18,
+     "is_primary_key": True, "personal_info": True, "masking_rule": "hash"},
+    {"table_name": "resident", "field_name": "updated", "label": "更新时间", "data_type": "datetime",
+     "is_timestamp": True},
+]
+
+
+def workbook(rows: list[list[object]], header: list[str] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header or ["表名", "字段名", "中文名称", "数据类型", "数据长度", "主键", "时间戳", "个人信息", "脱敏规则"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def da(make_user):
+    """The data-assets cast along the real chain."""
+    dongming = Region.objects.get(code="310115015000")
+    pudong = Region.objects.get(code="310115000000")
+    city = Region.objects.get(code="310000000000")
+    huamu = Region.objects.get(code="310115016000")
+    provider = OrganisationFactory(region=dongming, name="东明路街道城运中心", kind=OrganisationKind.FUNCTIONAL_DEPT)
+    office_org = OrganisationFactory(region=pudong, name="浦东新区大数据中心", kind=OrganisationKind.OPERATIONS_OFFICE)
+    city_org = OrganisationFactory(region=city, name="上海市大数据中心", kind=OrganisationKind.OPERATIONS_OFFICE)
+    return {
+        "steward": make_user("dongming", roles=[Role.DATA_STEWARD], organisation=provider),
+        "steward2": make_user("dongming", roles=[Role.DATA_STEWARD], organisation=provider),
+        "office": make_user("pudong", roles=[Role.DATA_STEWARD, Role.REVIEWER], organisation=office_org),
+        "office2": make_user("pudong", roles=[Role.DATA_STEWARD, Role.REVIEWER], organisation=office_org),
+        "city_office": make_user("city", roles=[Role.DATA_STEWARD, Role.REVIEWER], organisation=city_org),
+        "other": make_user("huamu", roles=[Role.DATA_STEWARD],
+                           organisation=OrganisationFactory(region=huamu, name="花木街道城运中心",
+                                                            kind=OrganisationKind.FUNCTIONAL_DEPT)),
+        "staff": make_user("dongming", roles=[Role.STAFF]),
+        "district_reviewer": make_user("pudong", roles=[Role.REVIEWER]),  # a reviewer, not a data steward
+        "provider": provider,
+        "office_org": office_org,
+    }
+
+
+@pytest.fixture
+def make_resource(da):
+    """``make_resource("published", **overrides)``: a real resource walked through the services."""
+    counter = {"n": 0}
+
+    def build(status: str = ResourceStatus.DRAFT, *, items=None, steward=None, reviewer=None, **overrides) -> Resource:
+        counter["n"] += 1
+        steward = steward or da["steward"]
+        reviewer = reviewer or da["office"]
+        values = {**RESOURCE, "code": f"DM-{counter['n']:03d}", **overrides}
+        resource = services.resource_create(actor=steward, **values)
+        for item in ITEMS if items is None else items:
+            services.item_add(actor=steward, resource=resource, **item)
+        if status in (ResourceStatus.SUBMITTED, ResourceStatus.PUBLISHED):
+            resource = services.resource_transition(actor=steward, resource=resource, action="submit")
+        if status == ResourceStatus.PUBLISHED:
+            resource = services.resource_transition(actor=reviewer, resource=resource, action="publish")
+        if status == ResourceStatus.MERGED:
+            resource = build(ResourceStatus.PUBLISHED, items=items, steward=steward, reviewer=reviewer, **overrides)
+            revision = services.resource_revise(actor=steward, resource=resource)
+            revision = services.resource_transition(actor=steward, resource=revision, action="submit")
+            resource = services.resource_transition(actor=reviewer, resource=revision, action="publish")
+        resource.refresh_from_db()
+        return resource
+
+    return build
