@@ -104,3 +104,78 @@ def make_resource(da):
         return resource
 
     return build
+
+
+@pytest.fixture
+def make_sharing(da, make_resource, make_scenario, clock):
+    """``make_sharing("granted")``: a sharing request by 东明路 staff (another unit) for an online scenario."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dataassets.models import SharingStatus
+    from scenarios.models import Status
+
+    def build(status: str = SharingStatus.SUBMITTED, *, resource=None, requester=None):  # type: ignore[no-untyped-def]
+        resource = resource or make_resource(ResourceStatus.PUBLISHED)
+        requester = requester or da["staff"]
+        scenario = make_scenario(Status.ONLINE)
+        request = services.sharing_request_create(actor=requester, resource=resource, scenario_id=scenario.pk,
+                                                  purpose="上门服务核验身份")
+        if status in (SharingStatus.GRANTED, SharingStatus.EXPIRED):
+            request = services.sharing_approve(actor=da["office"], request=request,
+                                               expires_on=timezone.localdate() + dt.timedelta(days=30))
+        if status == SharingStatus.REJECTED:
+            request = services.sharing_reject(actor=da["office"], request=request, comment="用途不明确")
+        if status == SharingStatus.EXPIRED:
+            request = services.sharing_expire(request=request, today=timezone.localdate() + dt.timedelta(days=31))
+        request.refresh_from_db()
+        return request
+
+    return build
+
+
+@pytest.fixture
+def make_objection(da, make_resource):
+    """``make_objection("transferred")``: an objection by 花木街道 on a published 东明路 resource."""
+    from dataassets.models import ObjectionStatus
+
+    def build(status: str = ObjectionStatus.RECEIVED, *, resource=None, **kwargs):  # type: ignore[no-untyped-def]
+        resource = resource or make_resource(ResourceStatus.PUBLISHED)
+        objection = services.objection_file(actor=da["other"], resource=resource, kind="error",
+                                            description="地址已变更", **kwargs)
+        if status != ObjectionStatus.RECEIVED:
+            objection = services.objection_mark(actor=da["office"], objection=objection)
+        if status in (ObjectionStatus.TRANSFERRED, "decided_by_department"):
+            objection = services.objection_transfer(actor=da["office"], objection=objection,
+                                                    responsible_org=da["provider"])
+        if status == "decided_by_department":
+            objection = services.objection_decide(actor=da["steward"], objection=objection, decision="correct",
+                                                  result="已更正")
+        elif status == ObjectionStatus.DECIDED:
+            objection = services.objection_decide(actor=da["office"], objection=objection, decision="no_correction",
+                                                  result="经核实数据无误")
+        objection.refresh_from_db()
+        return objection
+
+    return build
+
+
+@pytest.fixture
+def make_issue(da, make_resource):
+    """``make_issue("open")``: a completeness issue found by the quality check on a published resource."""
+    from dataassets.models import QualityIssue, QualityStatus
+
+    def build(status: str = QualityStatus.OPEN):  # type: ignore[no-untyped-def]
+        resource = make_resource(ResourceStatus.PUBLISHED)
+        from dataassets.models import Item
+
+        Item.objects.filter(resource=resource, personal_info=True).update(masking_rule="")  # an unmasked personal item
+        services.quality_check()
+        issue = QualityIssue.objects.get(resource=resource, kind="incomplete")
+        if status == QualityStatus.RESOLVED:
+            issue = services.quality_resolve(actor=da["steward"], issue=issue, comment="已补充脱敏规则")
+        issue.refresh_from_db()
+        return issue
+
+    return build
