@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Region
@@ -73,14 +74,17 @@ def test_the_request_names_an_online_scenario_and_a_purpose(api_client, da, acto
     api_client.force_authenticate(actors["other_street"])
     url = "/api/v1/dataassets/sharing-requests/"
     response = api_client.post(url, {"resource": resource.pk, "scenario": draft.pk, "purpose": "核验"}, format="json")
-    assert response.status_code == 400 and "scenario" in response.json()
+    assert response.status_code == 400
+    assert "scenario" in response.json()
     online = make_scenario(Status.ONLINE, applicant=actors["other_street"], name="运行场景")
     response = api_client.post(url, {"resource": resource.pk, "scenario": online.pk, "purpose": ""}, format="json")
-    assert response.status_code == 400 and "purpose" in response.json()
+    assert response.status_code == 400
+    assert "purpose" in response.json()
     response = api_client.post(url, {"resource": resource.pk, "scenario": online.pk, "purpose": "核验"}, format="json")
     assert response.status_code == 201, response.content
     again = api_client.post(url, {"resource": resource.pk, "scenario": online.pk, "purpose": "核验"}, format="json")
-    assert again.status_code == 400 and "resource" in again.json()
+    assert again.status_code == 400
+    assert "resource" in again.json()
     assert SharingRequest.objects.count() == 1
 
 
@@ -90,13 +94,14 @@ def test_only_authorised_sharing_resources_are_requested(api_client, actors, mak
     api_client.force_authenticate(actors["other_street"])
     response = api_client.post("/api/v1/dataassets/sharing-requests/",
                                {"resource": open_data.pk, "scenario": online.pk, "purpose": "核验"}, format="json")
-    assert response.status_code == 400 and "resource" in response.json()
+    assert response.status_code == 400
+    assert "resource" in response.json()
 
 
 def test_expiry_is_validated_and_the_grant_is_audited(make_sharing, da):
     request = make_sharing()
     for bad in (None, timezone.localdate(), timezone.localdate() + dt.timedelta(days=400)):
-        with pytest.raises(Exception) as excinfo:
+        with pytest.raises(ValidationError) as excinfo:
             services.sharing_approve(actor=da["office"], request=request, expires_on=bad)
         assert "expires_on" in excinfo.value.message_dict
     granted = services.sharing_approve(actor=da["office"], request=request,
