@@ -33,7 +33,7 @@ def nav_counts(user: Any) -> dict[str, int]:
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     queryset = selectors.resource_list(user=request.user)
-    filterset = ResourceFilter(request.GET or None, queryset=queryset)
+    filterset = ResourceFilter(request.GET, queryset=queryset)
     resources = filterset.qs if filterset.is_valid() else queryset.none()
     export = request.GET.get("export")
     if export == "xlsx":

@@ -46,7 +46,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
         return chart_xlsx_response(request=request, chart=dashboard["chart"])
     queue = _by_deadline(list(permissions.objection_queue_queryset(request.user).select_related(
         "resource", "responsible_org")[:200]))
-    filterset = ObjectionFilter(request.GET or None, queryset=selectors.objection_list(user=request.user))
+    filterset = ObjectionFilter(request.GET, queryset=selectors.objection_list(user=request.user))
     objections = filterset.qs if filterset.is_valid() else selectors.objection_list(user=request.user).none()
     page = Paginator(objections, 25).get_page(request.GET.get("page"))
     return render(request, "dataassets/objections.html", {
@@ -120,7 +120,7 @@ def objection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def sharing_list(request: HttpRequest) -> HttpResponse:
-    filterset = SharingFilter(request.GET or None, queryset=selectors.sharing_list(user=request.user))
+    filterset = SharingFilter(request.GET, queryset=selectors.sharing_list(user=request.user))
     requests = filterset.qs if filterset.is_valid() else selectors.sharing_list(user=request.user).none()
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
     return render(request, "dataassets/sharing_list.html", {
@@ -191,7 +191,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
     chart = selectors.score_chart(scores, quarter)
     if request.GET.get("export") == chart.key:
         return chart_xlsx_response(request=request, chart=chart)
-    filterset = QualityFilter(request.GET or None, queryset=selectors.quality_list(user=request.user))
+    filterset = QualityFilter(request.GET, queryset=selectors.quality_list(user=request.user))
     issues = filterset.qs if filterset.is_valid() else selectors.quality_list(user=request.user).none()
     page = Paginator(issues, 25).get_page(request.GET.get("page"))
     return render(request, "dataassets/quality.html", {
