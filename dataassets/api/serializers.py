@@ -30,12 +30,12 @@ from dataassets.models import (
 )
 
 
-class OrgRefSerializer(serializers.Serializer):
+class DataOrganisationRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ResourceEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,7 +47,7 @@ class EventSerializer(serializers.ModelSerializer):
         return obj.actor.display_name if obj.actor_id else None
 
 
-class DuplicateSerializer(serializers.Serializer):
+class DataDuplicateSerializer(serializers.Serializer):
     label = serializers.CharField()
     data_type = serializers.CharField()
     resource_id = serializers.IntegerField()
@@ -57,7 +57,7 @@ class DuplicateSerializer(serializers.Serializer):
 
 class ResourceSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    provider = OrgRefSerializer(read_only=True)
+    provider = DataOrganisationRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     sharing_type_display = serializers.CharField(source="get_sharing_type_display", read_only=True)
     open_type_display = serializers.CharField(source="get_open_type_display", read_only=True)
@@ -78,7 +78,7 @@ class ResourceSerializer(RegionNamingMixin, serializers.ModelSerializer):
 
 
 class ResourceDetailSerializer(ResourceSerializer):
-    history = EventSerializer(source="events", many=True, read_only=True)
+    history = ResourceEventSerializer(source="events", many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
     missing = serializers.SerializerMethodField()
     duplicates = serializers.SerializerMethodField()
@@ -106,7 +106,7 @@ class ResourceDetailSerializer(ResourceSerializer):
 
         return resource_missing(obj) if obj.status == "draft" else {}
 
-    @extend_schema_field(DuplicateSerializer(many=True))
+    @extend_schema_field(DataDuplicateSerializer(many=True))
     def get_duplicates(self, obj: Resource) -> list[dict[str, Any]]:
         from dataassets.selectors import duplicate_sources
 
@@ -162,25 +162,25 @@ class ItemWriteSerializer(serializers.Serializer):
     masking_rule = serializers.ChoiceField(choices=MaskingRule.choices, required=False, allow_blank=True, default="")
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ItemsImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     commit = serializers.BooleanField(required=False, default=False)
 
 
-class RowErrorSerializer(serializers.Serializer):
+class ItemsImportRowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     field = serializers.CharField()
     message = serializers.CharField()
 
 
-class ImportReportSerializer(serializers.Serializer):
+class ItemsImportReportSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     valid = serializers.IntegerField()
     committed = serializers.BooleanField()
-    errors = RowErrorSerializer(many=True)
+    errors = ItemsImportRowErrorSerializer(many=True)
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class ResourceVersionSerializer(serializers.ModelSerializer):
     published_by = serializers.CharField(source="published_by.display_name", read_only=True)
 
     class Meta:
@@ -189,22 +189,22 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentSerializer(serializers.Serializer):
+class DataCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class RequiredCommentSerializer(serializers.Serializer):
+class DataRequiredCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 
 
-class ReportUpdateSerializer(serializers.Serializer):
+class ResourceReportUpdateSerializer(serializers.Serializer):
     updated_on = serializers.DateField(required=False, allow_null=True)
 
 
 class SharingRequestSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
-    requester_org = OrgRefSerializer(read_only=True)
+    requester_org = DataOrganisationRefSerializer(read_only=True)
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     available_actions = serializers.SerializerMethodField()
@@ -228,21 +228,22 @@ class SharingRequestWriteSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=2000)
 
 
-class ApproveSerializer(CommentSerializer):
+class SharingApproveSerializer(DataCommentSerializer):
     expires_on = serializers.DateField()
 
 
-class ObjectionEventSerializer(EventSerializer):
-    class Meta(EventSerializer.Meta):
+class ObjectionEventSerializer(ResourceEventSerializer):
+    class Meta(ResourceEventSerializer.Meta):
         model = ObjectionEvent
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    responsible_org = OrgRefSerializer(read_only=True, allow_null=True)
-    objector_org = OrgRefSerializer(read_only=True)
+    responsible_org = DataOrganisationRefSerializer(read_only=True, allow_null=True)
+    objector_org = DataOrganisationRefSerializer(read_only=True)
     current_due = serializers.DateField(read_only=True, allow_null=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
     overdue = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -282,18 +283,18 @@ class ObjectionWriteSerializer(serializers.Serializer):
     objector_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-class TransferSerializer(CommentSerializer):
+class ObjectionTransferSerializer(DataCommentSerializer):
     responsible_org = serializers.IntegerField(min_value=1)
 
 
-class DecideSerializer(serializers.Serializer):
+class ObjectionDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     result = serializers.CharField(max_length=4000)
 
 
 class QualityIssueSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
-    provider = OrgRefSerializer(read_only=True)
+    provider = DataOrganisationRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -304,8 +305,8 @@ class QualityIssueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoreSerializer(serializers.Serializer):
-    provider = OrgRefSerializer()
+class QualityScoreSerializer(serializers.Serializer):
+    provider = DataOrganisationRefSerializer()
     quarter = serializers.CharField()
     resources = serializers.IntegerField()
     stale = serializers.IntegerField()

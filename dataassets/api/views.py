@@ -20,27 +20,27 @@ from dataassets.permissions import may_view_items
 from shequyun.api import ScopedQuerysetMixin
 
 from .serializers import (
-    ApproveSerializer,
-    CommentSerializer,
-    DecideSerializer,
-    ImportReportSerializer,
-    ImportRequestSerializer,
+    DataCommentSerializer,
+    DataRequiredCommentSerializer,
     ItemSerializer,
+    ItemsImportReportSerializer,
+    ItemsImportRequestSerializer,
     ItemWriteSerializer,
+    ObjectionDecideSerializer,
     ObjectionDetailSerializer,
     ObjectionSerializer,
+    ObjectionTransferSerializer,
     ObjectionWriteSerializer,
     QualityIssueSerializer,
-    ReportUpdateSerializer,
-    RequiredCommentSerializer,
+    QualityScoreSerializer,
     ResourceDetailSerializer,
+    ResourceReportUpdateSerializer,
     ResourceSerializer,
+    ResourceVersionSerializer,
     ResourceWriteSerializer,
-    ScoreSerializer,
+    SharingApproveSerializer,
     SharingRequestSerializer,
     SharingRequestWriteSerializer,
-    TransferSerializer,
-    VersionSerializer,
 )
 
 TAGS = ["dataassets"]
@@ -91,23 +91,23 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _transition(self, request: Request, action_name: str) -> Response:
         resource = self.get_object()
-        comment = _valid(CommentSerializer, request).get("comment", "")
+        comment = _valid(DataCommentSerializer, request).get("comment", "")
         result = services.resource_transition(actor=request.user, resource=resource, action=action_name, comment=comment)
         return self._out(result)
 
-    @extend_schema(request=CommentSerializer, responses={200: ResourceDetailSerializer})
+    @extend_schema(request=DataCommentSerializer, responses={200: ResourceDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "submit")
 
-    @extend_schema(request=CommentSerializer, responses={200: ResourceDetailSerializer})
+    @extend_schema(request=DataCommentSerializer, responses={200: ResourceDetailSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Publish a submitted entry; a submitted revision is published into its resource (answered with the
         revision, now merged)."""
         return self._transition(request, "publish")
 
-    @extend_schema(request=RequiredCommentSerializer, responses={200: ResourceDetailSerializer})
+    @extend_schema(request=DataRequiredCommentSerializer, responses={200: ResourceDetailSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "return")
@@ -119,16 +119,16 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         revision = services.resource_revise(actor=request.user, resource=self.get_object())
         return self._out(revision, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReportUpdateSerializer, responses={200: ResourceDetailSerializer})
+    @extend_schema(request=ResourceReportUpdateSerializer, responses={200: ResourceDetailSerializer})
     @action(detail=True, methods=["post"], url_path="report-update")
     def report_update(self, request: Request, pk: str | None = None) -> Response:
-        values = _valid(ReportUpdateSerializer, request)
+        values = _valid(ResourceReportUpdateSerializer, request)
         return self._out(services.resource_report_update(actor=request.user, resource=self.get_object(),
                                                          updated_on=values.get("updated_on")))
 
     @extend_schema(methods=["GET"], request=None, responses={200: ItemSerializer(many=True)})
     @extend_schema(methods=["POST"], request=ItemWriteSerializer, responses={201: ItemSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def items(self, request: Request, pk: str | None = None) -> Response:
         """Information items: readable by the provider's subtree, by everyone for unconditional sharing and by
         holders of an authorised-sharing grant; added by the provider's data steward while the entry is a draft."""
@@ -140,27 +140,27 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise PermissionDenied("授权共享或不予共享的信息项仅对提供单位和获得授权的单位可见。")
         return Response(ItemSerializer(Item.objects.filter(resource=resource).order_by("position", "id"), many=True).data)
 
-    @extend_schema(request={"multipart/form-data": ImportRequestSerializer}, responses={200: ImportReportSerializer})
+    @extend_schema(request={"multipart/form-data": ItemsImportRequestSerializer}, responses={200: ItemsImportReportSerializer})
     @action(detail=True, methods=["post"], url_path="items-import")
     def items_import(self, request: Request, pk: str | None = None) -> Response:
         """Import items from xlsx or csv: a row-by-row report; with ``commit`` all rows are added, or none."""
         resource = self.get_object()
-        values = _valid(ImportRequestSerializer, request)
+        values = _valid(ItemsImportRequestSerializer, request)
         upload = values["file"]
         report = services.items_import(actor=request.user, resource=resource, content=upload.read(),
                                        commit=values["commit"])
-        return Response(ImportReportSerializer({
+        return Response(ItemsImportReportSerializer({
             "total": report.total, "valid": len(report.items), "committed": bool(values["commit"]),
             "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in report.errors]}).data)
 
-    @extend_schema(request=None, responses={200: VersionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @extend_schema(request=None, responses={200: ResourceVersionSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, pk: str | None = None) -> Response:
-        return Response(VersionSerializer(selectors.resource_versions(self.get_object()), many=True).data)
+        return Response(ResourceVersionSerializer(selectors.resource_versions(self.get_object()), many=True).data)
 
     @extend_schema(request=None, parameters=[OpenApiParameter("q", str)],
                    responses={(200, "application/ld+json"): OpenApiResponse(response=exports.DCAT_SCHEMA)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def dcat(self, request: Request) -> HttpResponse:
         """The published catalogue as DCAT JSON-LD (dcat:Dataset, dct:accrualPeriodicity, dct:accessRights)."""
         queryset = self.filter_queryset(self.get_queryset()).filter(status="published")
@@ -212,19 +212,19 @@ class SharingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                                                   purpose=values["purpose"])
         return self._out(created, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ApproveSerializer, responses={200: SharingRequestSerializer})
+    @extend_schema(request=SharingApproveSerializer, responses={200: SharingRequestSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
-        values = _valid(ApproveSerializer, request)
+        values = _valid(SharingApproveSerializer, request)
         return self._out(services.sharing_approve(actor=request.user, request=obj, expires_on=values["expires_on"],
                                                   comment=values.get("comment", "")))
 
-    @extend_schema(request=RequiredCommentSerializer, responses={200: SharingRequestSerializer})
+    @extend_schema(request=DataRequiredCommentSerializer, responses={200: SharingRequestSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
-        values = _valid(RequiredCommentSerializer, request)
+        values = _valid(DataRequiredCommentSerializer, request)
         return self._out(services.sharing_reject(actor=request.user, request=obj, comment=values["comment"]))
 
 
@@ -245,7 +245,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return ObjectionSerializer if self.action == "list" else ObjectionDetailSerializer
 
     def _out(self, obj: Objection, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().prefetch_related(selectors.objection_events_prefetch()).get(pk=obj.pk)
+        fresh = self.get_queryset().get(pk=obj.pk)
         return Response(ObjectionDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ObjectionWriteSerializer, responses={201: ObjectionDetailSerializer})
@@ -257,27 +257,27 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._out(services.objection_file(actor=request.user, resource=resource, **values),
                          status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentSerializer, responses={200: ObjectionDetailSerializer})
+    @extend_schema(request=DataCommentSerializer, responses={200: ObjectionDetailSerializer})
     @action(detail=True, methods=["post"])
     def mark(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
         return self._out(services.objection_mark(actor=request.user, objection=obj,
-                                                 comment=_valid(CommentSerializer, request).get("comment", "")))
+                                                 comment=_valid(DataCommentSerializer, request).get("comment", "")))
 
-    @extend_schema(request=TransferSerializer, responses={200: ObjectionDetailSerializer})
+    @extend_schema(request=ObjectionTransferSerializer, responses={200: ObjectionDetailSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
-        values = _valid(TransferSerializer, request)
+        values = _valid(ObjectionTransferSerializer, request)
         return self._out(services.objection_transfer(actor=request.user, objection=obj,
                                                      responsible_org=values["responsible_org"],
                                                      comment=values.get("comment", "")))
 
-    @extend_schema(request=DecideSerializer, responses={200: ObjectionDetailSerializer})
+    @extend_schema(request=ObjectionDecideSerializer, responses={200: ObjectionDetailSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
-        values = _valid(DecideSerializer, request)
+        values = _valid(ObjectionDecideSerializer, request)
         return self._out(services.objection_decide(actor=request.user, objection=obj, **values))
 
 
@@ -292,23 +292,23 @@ class QualityIssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.quality_list(user=self.request.user)
 
-    @extend_schema(request=RequiredCommentSerializer, responses={200: QualityIssueSerializer})
+    @extend_schema(request=DataRequiredCommentSerializer, responses={200: QualityIssueSerializer})
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str | None = None) -> Response:
         issue = self.get_object()
-        values = _valid(RequiredCommentSerializer, request)
+        values = _valid(DataRequiredCommentSerializer, request)
         result = services.quality_resolve(actor=request.user, issue=issue, comment=values["comment"])
         return Response(QualityIssueSerializer(self.get_queryset().get(pk=result.pk)).data)
 
     @extend_schema(request=None, parameters=[OpenApiParameter("quarter", str, description="e.g. 2026Q4")],
-                   responses={200: ScoreSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+                   responses={200: QualityScoreSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def scores(self, request: Request) -> Response:
         quarter = request.query_params.get("quarter") or selectors.current_quarter()
         try:
             rows = selectors.provider_scores(user=request.user, quarter=quarter)
         except ValueError as exc:
             raise ValidationError({"quarter": ["季度格式应为 2026Q4。"]}) from exc
-        return Response(ScoreSerializer(rows, many=True).data)
+        return Response(QualityScoreSerializer(rows, many=True).data)
 
 
