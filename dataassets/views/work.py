@@ -100,10 +100,10 @@ def objection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise ValidationError({"responsible_org": [_("请选择责任部门。")]})
             services.objection_transfer(actor=request.user, objection=objection, **form.cleaned_data)
         elif action == "decide":
-            form = DecideForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError({k: list(v) for k, v in form.errors.items()})
-            services.objection_decide(actor=request.user, objection=objection, **form.cleaned_data)
+            # the service names what is missing ("请选择是否更正", "请填写处理结果")
+            services.objection_decide(actor=request.user, objection=objection,
+                                      decision=request.POST.get("decision", ""),
+                                      result=request.POST.get("result", "")[:4000])
         else:
             raise Conflict(_("未知操作：%(action)s") % {"action": action})
     except (Conflict, ValidationError) as exc:
