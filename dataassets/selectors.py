@@ -24,10 +24,21 @@ from .permissions import VIEW_OBJECTION, VIEW_SHARING
 LIST_RELATED = ("region", "provider", "revision_of")
 
 
+def item_count_subquery() -> Any:
+    """Items per resource as a correlated subquery: evaluated for the rows of the page only (a join and GROUP BY
+    would aggregate all 50,000 items of a district catalogue before the page is cut)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counts = (Item.objects.filter(resource=OuterRef("pk")).order_by().values("resource")
+              .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def resource_list(*, user: Any) -> QuerySet[Resource]:
     """The catalogue as this user may read it, with item counts (one query per page whatever its size)."""
     return (Resource.objects.catalogue_for(user).select_related(*LIST_RELATED)
-            .annotate(item_count=Count("items", distinct=True)).order_by("-updated_at", "-id"))
+            .annotate(item_count=item_count_subquery()).order_by("-updated_at", "-id"))
 
 
 def resource_search(queryset: QuerySet[Resource], q: str) -> QuerySet[Resource]:

@@ -179,3 +179,33 @@ def make_issue(da, make_resource):
         return issue
 
     return build
+
+
+LABELS = ["姓名", "身份证号", "联系电话", "居住地址", "出生日期", "性别", "民族", "户籍地", "工作单位", "婚姻状况",
+          "车牌号", "停车位", "房屋编号", "楼栋", "单元", "门牌", "面积", "产权人", "物业公司", "投诉内容",
+          "服务日期", "服务类型", "评价", "积分", "更新时间"]
+
+
+def build_catalogue(*, steward, resources: int = 2000, items_per: int = 25) -> list[int]:
+    """A catalogue of ``resources`` published entries with ``items_per`` items each, bulk-inserted (for the scale
+    test and the benchmark; the per-entry services are tested elsewhere)."""
+    from django.utils import timezone
+
+    from dataassets.models import Item, Resource
+
+    now = timezone.now()
+    rows = [Resource(region=steward.region, provider=steward.organisation, created_by=steward, catalogue="district",
+                     name=f"{LABELS[i % len(LABELS)]}数据资源{i:04d}", code=f"BIG-{i:05d}", description=f"第{i}号资源的摘要",
+                     data_format="database", collection_method="db_sync", collection_frequency="daily",
+                     update_frequency="monthly", sharing_type="unconditional", sharing_method="api",
+                     open_type="conditional", status="published", version=1, published_at=now)
+            for i in range(resources)]
+    Resource.objects.bulk_create(rows, batch_size=1000)
+    ids = list(Resource.objects.filter(code__startswith="BIG-").order_by("pk").values_list("pk", flat=True))
+    from dataassets.models import normalise_label
+
+    items = [Item(resource_id=pk, table_name="t", field_name=f"f{j}", label=LABELS[j % len(LABELS)] + ("" if j < 25 else str(j)),
+                  label_key=normalise_label(LABELS[j % len(LABELS)]), data_type="string", length=50, position=j)
+             for pk in ids for j in range(items_per)]
+    Item.objects.bulk_create(items, batch_size=5000)
+    return ids
