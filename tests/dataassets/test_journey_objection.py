@@ -41,7 +41,8 @@ def test_objection_journey(journey, da):
     page.locator("#id_contains_personal_info").check()
     journey.follow(lambda: page.get_by_role("button", name="保存草稿").click())
     errors = page.get_by_role("alert").inner_text()
-    assert "法律法规规章依据" in errors and "法律、法规、规章依据" in errors
+    assert "法律法规规章依据" in errors
+    assert "法律、法规、规章依据" in errors
     page.locator("#id_legal_basis").fill("《中华人民共和国个人信息保护法》第二十八条")
     journey.follow(lambda: page.get_by_role("button", name="保存草稿").click())
     assert "信息项" in page.get_by_role("heading", level=1).inner_text()
