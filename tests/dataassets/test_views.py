@@ -136,3 +136,12 @@ def test_catalogue_page_constant_in_queries(client, da, make_resource):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/dataassets/?q=资源").status_code == 200
     assert len(many) == len(few)
+
+
+def test_pages_in_english(client, da, make_resource):
+    make_resource(ResourceStatus.PUBLISHED)
+    client.force_login(da["office"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/dataassets/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Data resource catalogue" in html
+    assert "Authorised sharing" in html
