@@ -19,15 +19,26 @@ from dataassets.models import (
     Objection,
     ObjectionEvent,
     ObjectionKind,
+    ObjectionStatus,
     OpenType,
     QualityIssue,
+    QualityKind,
+    QualityStatus,
     Resource,
     ResourceEvent,
+    ResourceStatus,
     ResourceVersion,
     SharingMethod,
     SharingRequest,
+    SharingStatus,
     SharingType,
 )
+
+
+def inline_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    """A choice field named in the OpenAPI document through ``ENUM_NAME_OVERRIDES`` (settings), so the data-assets
+    ``status``/``kind``/frequency choice sets never clash with the other apps' fields of the same name."""
+    return serializers.ChoiceField(choices=choices, **kwargs)
 
 
 class DataOrganisationRefSerializer(serializers.Serializer):
@@ -37,6 +48,8 @@ class DataOrganisationRefSerializer(serializers.Serializer):
 
 class ResourceEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    from_status = inline_choice(ResourceStatus.choices, read_only=True)
+    to_status = inline_choice(ResourceStatus.choices, read_only=True)
 
     class Meta:
         model = ResourceEvent
@@ -58,6 +71,9 @@ class DataDuplicateSerializer(serializers.Serializer):
 class ResourceSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     provider = DataOrganisationRefSerializer(read_only=True)
+    status = inline_choice(ResourceStatus.choices, read_only=True)
+    collection_frequency = inline_choice(Frequency.choices, read_only=True)
+    update_frequency = inline_choice(Frequency.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     sharing_type_display = serializers.CharField(source="get_sharing_type_display", read_only=True)
     open_type_display = serializers.CharField(source="get_open_type_display", read_only=True)
@@ -130,8 +146,8 @@ class ResourceWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     data_format = serializers.ChoiceField(choices=DataFormat.choices)
     collection_method = serializers.ChoiceField(choices=CollectionMethod.choices)
-    collection_frequency = serializers.ChoiceField(choices=Frequency.choices)
-    update_frequency = serializers.ChoiceField(choices=Frequency.choices)
+    collection_frequency = inline_choice(Frequency.choices)
+    update_frequency = inline_choice(Frequency.choices)
     sharing_type = serializers.ChoiceField(choices=SharingType.choices)
     sharing_reason = serializers.CharField(required=False, allow_blank=True)
     legal_basis = serializers.CharField(required=False, allow_blank=True)
@@ -206,6 +222,7 @@ class SharingRequestSerializer(serializers.ModelSerializer):
     requester = serializers.CharField(source="requester.username", read_only=True)
     requester_org = DataOrganisationRefSerializer(read_only=True)
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
+    status = inline_choice(SharingStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     available_actions = serializers.SerializerMethodField()
 
@@ -233,17 +250,22 @@ class SharingApproveSerializer(DataCommentSerializer):
 
 
 class ObjectionEventSerializer(ResourceEventSerializer):
+    from_status = inline_choice(ObjectionStatus.choices, read_only=True)
+    to_status = inline_choice(ObjectionStatus.choices, read_only=True)
+
     class Meta(ResourceEventSerializer.Meta):
         model = ObjectionEvent
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
+    kind = inline_choice(ObjectionKind.choices, read_only=True)
+    status = inline_choice(ObjectionStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     responsible_org = DataOrganisationRefSerializer(read_only=True, allow_null=True)
     objector_org = DataOrganisationRefSerializer(read_only=True)
     current_due = serializers.DateField(read_only=True, allow_null=True)
-    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
+    decision = inline_choice(Decision.choices, allow_blank=True, read_only=True)
     overdue = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
 
@@ -278,7 +300,7 @@ class ObjectionDetailSerializer(ObjectionSerializer):
 
 class ObjectionWriteSerializer(serializers.Serializer):
     resource = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(choices=ObjectionKind.choices)
+    kind = inline_choice(ObjectionKind.choices)
     description = serializers.CharField(max_length=4000)
     objector_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -295,6 +317,8 @@ class ObjectionDecideSerializer(serializers.Serializer):
 class QualityIssueSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     provider = DataOrganisationRefSerializer(read_only=True)
+    kind = inline_choice(QualityKind.choices, read_only=True)
+    status = inline_choice(QualityStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 

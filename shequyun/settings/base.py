@@ -220,7 +220,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ScenarioStatusEnum": "scenarios.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ScenarioStatusEnum": "scenarios.models.Status",
+        # data assets: status / kind / frequency choice sets named once
+        "DataResourceStatusEnum": "dataassets.models.ResourceStatus",
+        "DataSharingStatusEnum": "dataassets.models.SharingStatus",
+        "DataObjectionStatusEnum": "dataassets.models.ObjectionStatus",
+        "DataObjectionKindEnum": "dataassets.models.ObjectionKind",
+        "DataQualityStatusEnum": "dataassets.models.QualityStatus",
+        "DataQualityKindEnum": "dataassets.models.QualityKind",
+        "DataFrequencyEnum": "dataassets.models.Frequency",
+    },
 }
 
 # --- Audit ----------------------------------------------------------------------------------------------------
