@@ -42,7 +42,9 @@ seed: migrate
 	$(MANAGE) load_divisions
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_scenarios
+	$(MANAGE) load_demo_content
 	$(MANAGE) load_demo_security
+	$(MANAGE) load_demo_dataassets
 
 # Web server, Celery worker and Celery beat in one terminal (honcho), on the embedded SQLite database and
 # kombu's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import RegionLevel, within_region
+from accounts.models import RegionLevel
+from shequyun.filters import PortalFilterSet, RegionSubtreeFilter, StrictBooleanFilter
 
 from .models import (
     OPEN_STATUSES,
@@ -31,30 +32,25 @@ INPUT = {"class": "form-control"}
 YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
-class RegionCodeFilter(django_filters.CharFilter):
-    """``region=<12-digit code>``: the region's whole subtree (scope still comes from visible_to first)."""
+class RegionCodeFilter(RegionSubtreeFilter):
+    """The shared region-subtree filter with this app's text input."""
 
-    def __init__(self, *, path_lookup: str = "region__path", **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("label", _("区划代码"))
-        kwargs.setdefault("max_length", 12)
         kwargs.setdefault("widget", django_filters.widgets.forms.TextInput(attrs=INPUT))
         super().__init__(**kwargs)
-        self.path_lookup = path_lookup
-
-    def filter(self, qs, value):  # type: ignore[no-untyped-def]
-        return within_region(qs, value, self.path_lookup) if value else qs
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=IncidentStatus.choices, empty_label=_("全部"),
                                          widget=django_filters.widgets.forms.Select(attrs=SELECT))
-    open = django_filters.BooleanFilter(label=_("未结"), method="filter_open",
+    open = StrictBooleanFilter(label=_("未结"), method="filter_open",
                                         widget=django_filters.widgets.forms.Select(attrs=SELECT, choices=YES_NO))
     grade = django_filters.ChoiceFilter(label=_("级别"), choices=Grade.choices, method="filter_grade",
                                         empty_label=_("全部"), widget=django_filters.widgets.forms.Select(attrs=SELECT))
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=IncidentKind.choices, empty_label=_("全部"),
                                        widget=django_filters.widgets.forms.Select(attrs=SELECT))
-    is_drill = django_filters.BooleanFilter(label=_("演练事件"),
+    is_drill = StrictBooleanFilter(label=_("演练事件"),
                                             widget=django_filters.widgets.forms.Select(attrs=SELECT, choices=YES_NO))
     category = django_filters.CharFilter(label=_("类别代码"), field_name="category__code", max_length=20,
                                          widget=django_filters.widgets.forms.TextInput(attrs=INPUT))
@@ -78,7 +74,7 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(PortalFilterSet):
     level = django_filters.ChoiceFilter(label=_("层级"), field_name="region__level", empty_label=_("全部"),
                                         choices=[c for c in RegionLevel.choices if c[0] != RegionLevel.VILLAGE],
                                         widget=django_filters.widgets.forms.Select(attrs=SELECT))
@@ -89,10 +85,10 @@ class PlanFilter(django_filters.FilterSet):
         fields = ["level", "region"]
 
 
-class DrillFilter(django_filters.FilterSet):
+class DrillFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DrillStatus.choices, empty_label=_("全部"),
                                          widget=django_filters.widgets.forms.Select(attrs=SELECT))
-    overdue = django_filters.BooleanFilter(label=_("超期未演练"), method="filter_overdue",
+    overdue = StrictBooleanFilter(label=_("超期未演练"), method="filter_overdue",
                                            widget=django_filters.widgets.forms.Select(attrs=SELECT, choices=YES_NO))
     region = RegionCodeFilter()
 
@@ -107,7 +103,7 @@ class DrillFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class TrainingFilter(django_filters.FilterSet):
+class TrainingFilter(PortalFilterSet):
     year = django_filters.NumberFilter(label=_("年度"), field_name="held_on", lookup_expr="year", min_value=2000,
                                        max_value=2100, widget=django_filters.widgets.forms.NumberInput(attrs=INPUT))
     region = RegionCodeFilter()
@@ -119,7 +115,7 @@ class TrainingFilter(django_filters.FilterSet):
         fields = ["year", "region", "q"]
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(PortalFilterSet):
     level = django_filters.ChoiceFilter(label=_("等保级别"), field_name="protection_level",
                                         choices=ProtectionLevel.choices, empty_label=_("全部"),
                                         widget=django_filters.widgets.forms.Select(attrs=SELECT))
@@ -138,7 +134,7 @@ class AssessmentFilter(django_filters.FilterSet):
         return queryset.filter(Q(next_due_on__lte=horizon) | Q(protection_level__gte=3, crypto_next_due_on__lte=horizon))
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(PortalFilterSet):
     expiring_within = django_filters.NumberFilter(label=_("N天内到期"), method="filter_expiring", min_value=0,
                                                   max_value=3650,
                                                   widget=django_filters.widgets.forms.NumberInput(attrs=INPUT))

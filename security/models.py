@@ -351,9 +351,9 @@ class PlanTeamMember(models.Model):
 
     @property
     def contact_masked(self) -> str:
-        from shequyun.crypto import mask_phone
+        from shequyun.crypto import mask
 
-        return mask_phone(self.contact)
+        return mask(self.contact)
 
 
 class PlanEvent(models.Model):

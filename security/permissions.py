@@ -13,9 +13,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.models import Region, RegionLevel, User
-from accounts.permissions import has_role, in_scope, may_act_as_city_operations
+from accounts.permissions import has_role, may_act_as_city_operations
 from accounts.roles import Role
 from shequyun.grants import grant_holders, has_grant
+from shequyun.scoping import in_scope
 
 #: The object permission an escalation grants (django-guardian, through shequyun/grants.py only).
 VIEW_INCIDENT = "security.view_incident"

@@ -68,6 +68,18 @@ app.conf.beat_schedule = {
         "task": "security.tasks.security_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    "dataassets-sharing-expiry": {
+        "task": "dataassets.tasks.expire_sharing_grants",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "dataassets-objection-escalation": {  # after midnight: yesterday's clocks have run out
+        "task": "dataassets.tasks.escalate_overdue_objections",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "dataassets-quality-check": {
+        "task": "dataassets.tasks.check_catalogue_quality",
+        "schedule": crontab(hour=5, minute=0),
+    },
     "worker-heartbeat": {
         "task": "shequyun.tasks.heartbeat",
         "schedule": 300.0,

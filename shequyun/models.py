@@ -49,6 +49,10 @@ class AuditEventType(models.IntegerChoices):
     INCIDENT_PLAN_ACTIVATED = 703, _("启动应急预案")
     INCIDENT_DISCONNECTION = 704, _("因安全事件断开或恢复接入")
     INCIDENT_CATEGORY_CORRECTED = 705, _("事件分类调整")
+    # 8xx: data assets
+    OBJECTION_ESCALATED = 800, _("数据异议超期上报")
+    DATA_ITEMS_IMPORTED = 801, _("信息项批量导入")
+    DATA_VERSION_PUBLISHED = 802, _("数据资源版本发布")
 
 
 class AuditEvent(models.Model):

@@ -34,6 +34,11 @@ def path_in_scope(user: Any, path: str) -> bool:
     return prefix is not None and path.startswith(prefix)
 
 
+def in_scope(user: Any, region: Any) -> bool:
+    """The rule for one region already in memory (``visible_to`` is the same rule as a query)."""
+    return region is not None and path_in_scope(user, region.path)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows how to reach its owning region's path.
 

@@ -7,6 +7,7 @@ from accounts import views as account_views
 from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
 from content import views as content_views
+from dataassets import views as dataassets_views
 from scenarios import views as scenario_views
 from security import views as security_views
 
@@ -26,6 +27,7 @@ api_v1 = [
     path("", include("scenarios.api.urls")),
     path("", include("content.api.urls")),
     path("", include("security.api.urls")),
+    path("", include("dataassets.api.urls")),
     path("", include(notification_router.urls)),
 ]
 
@@ -38,7 +40,8 @@ urlpatterns = [
     path("content/", include("content.urls")),
     path("security/", security_views.dashboard, name="security-index"),
     path("security/", include("security.urls")),
-    path("dataassets/", views.module_index, {"module": "dataassets"}, name="dataassets-index"),
+    path("dataassets/", dataassets_views.catalogue, name="dataassets-index"),
+    path("dataassets/", include("dataassets.urls")),
     path("notifications/", include("shequyun.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from shequyun.api import PortalRouter
 
 from .views import FeedbackViewSet, ItemViewSet, ReviewChainViewSet, TrainingViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("content/items", ItemViewSet, basename="content-item")
 router.register("content/review-chains", ReviewChainViewSet, basename="content-review-chain")
 router.register("content/training", TrainingViewSet, basename="content-training")

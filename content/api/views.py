@@ -56,7 +56,6 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     """Content items of the caller's subtree, and published items whose audience includes the caller's region."""
 
     queryset = ContentItem.objects.select_related(*selectors.LIST_RELATED, "review_round").order_by("-updated_at", "-id")
-    lookup_value_regex = r"\d+"
     filterset_class = ItemFilter
     search_fields = ["title"]
     ordering_fields = ["title", "publish_at", "expire_at", "created_at", "updated_at", "status"]
@@ -164,7 +163,6 @@ class ReviewChainViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     queryset = ReviewChain.objects.select_related("region", "updated_by").prefetch_related(
         Prefetch("steps", queryset=ReviewStep.objects.order_by("position"))).order_by("region__path")
     serializer_class = ReviewChainSerializer
-    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def _out(self, chain: ReviewChain, code: int = status.HTTP_200_OK) -> Response:
@@ -196,7 +194,6 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     """Training materials (000 Art. 17) published to the caller's region or from within their subtree."""
 
     queryset = TrainingMaterial.objects.all()
-    lookup_value_regex = r"\d+"
     filterset_class = TrainingFilter
     parser_classes = PARSERS
 
@@ -261,7 +258,6 @@ class FeedbackViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 
     queryset = Feedback.objects.select_related("region", "handler_region", "raised_by", "answered_by").order_by(
         "-created_at", "-id")
-    lookup_value_regex = r"\d+"
     filterset_class = FeedbackFilter
     search_fields = ["title", "body"]
     ordering_fields = ["created_at", "due_date", "status"]

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from shequyun.api import PortalRouter
 
 from .views import AgreementViewSet, AssessmentViewSet, DrillViewSet, IncidentViewSet, PlanViewSet, TrainingViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("security/incidents", IncidentViewSet, basename="security-incident")
 router.register("security/plans", PlanViewSet, basename="security-plan")
 router.register("security/drills", DrillViewSet, basename="security-drill")

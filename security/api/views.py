@@ -67,7 +67,6 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                       viewsets.GenericViewSet):
     """Incidents and faults visible to the caller: their subtree plus those an escalation granted them."""
 
-    lookup_value_regex = r"\d+"
     filterset_class = IncidentFilter
     ordering_fields = ["created_at", "ack_due_at", "detected_at", "status"]
     search_fields = ["title", "description"]
@@ -172,7 +171,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     approved); ``revise`` opens a new draft from the active one."""
 
     serializer_class = PlanSerializer
-    lookup_value_regex = r"\d+"
     filterset_class = PlanFilter
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -260,7 +258,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 @extend_schema(tags=["security"])
 class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = DrillSerializer
-    lookup_value_regex = r"\d+"
     filterset_class = DrillFilter
     ordering_fields = ["planned_on", "held_on", "created_at"]
 
@@ -296,7 +293,6 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
     serializer_class = TrainingSerializer
-    lookup_value_regex = r"\d+"
     filterset_class = TrainingFilter
     ordering_fields = ["held_on", "created_at"]
 
@@ -331,7 +327,6 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     """等保 level and test dates, 密评 from level 3 (002 Art. 31-32), per scenario."""
 
     serializer_class = AssessmentSerializer
-    lookup_value_regex = r"\d+"
     filterset_class = AssessmentFilter
     ordering_fields = ["next_due_on", "crypto_next_due_on", "updated_at"]
 
@@ -364,7 +359,6 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     """Vendor confidentiality agreements (000 Art. 15) per scenario, with their expiry."""
 
     serializer_class = AgreementSerializer
-    lookup_value_regex = r"\d+"
     filterset_class = AgreementFilter
     ordering_fields = ["expires_on", "signed_on"]
 

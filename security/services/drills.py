@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, User
-from accounts.permissions import in_scope
 from scenarios.models import Scenario
 from shequyun.audit import acting_as
 from shequyun.notifications.services import notify
+from shequyun.scoping import in_scope
 from shequyun.workflow import Transition, Workflow, transition
 
 from ..models import Drill, DrillEvent, PlanStatus, PlanVersion, Training

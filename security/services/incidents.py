@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region, User
-from accounts.permissions import in_scope
 from scenarios.models import Scenario, ScenarioEvent
 from scenarios.models import Status as ScenarioStatus
 from shequyun.audit import AuditEventType, acting_as, record_event
 from shequyun.errors import Conflict
 from shequyun.grants import grant
 from shequyun.notifications.services import notify
+from shequyun.scoping import in_scope
 from shequyun.workdays import calendar
 from shequyun.workflow import Transition, Workflow, transition
 

@@ -297,6 +297,14 @@ SPECTACULAR_SETTINGS = {
         "ContentKindEnum": "content.models.Kind",
         "FeedbackStatusEnum": "content.models.FeedbackStatus",
         "FeedbackKindEnum": "content.models.FeedbackKind",
+        # data assets: status / kind / frequency choice sets named once
+        "DataResourceStatusEnum": "dataassets.models.ResourceStatus",
+        "DataSharingStatusEnum": "dataassets.models.SharingStatus",
+        "DataObjectionStatusEnum": "dataassets.models.ObjectionStatus",
+        "DataObjectionKindEnum": "dataassets.models.ObjectionKind",
+        "DataQualityStatusEnum": "dataassets.models.QualityStatus",
+        "DataQualityKindEnum": "dataassets.models.QualityKind",
+        "DataFrequencyEnum": "dataassets.models.Frequency",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "shequyun.openapi.add_error_responses"],
 }

@@ -1,0 +1,51 @@
+"""Browser pages of the data-assets module. Thin: every write is one call into dataassets/services."""
+
+from .resources import (
+    catalogue,
+    item_delete,
+    resource_act,
+    resource_detail,
+    resource_edit,
+    resource_items,
+    resource_new,
+    resource_report_update,
+    resource_revise,
+    review_queue,
+)
+from .work import (
+    objection_act,
+    objection_detail,
+    objection_list,
+    objection_new,
+    quality_act,
+    quality_detail,
+    quality_list,
+    sharing_act,
+    sharing_detail,
+    sharing_list,
+    sharing_new,
+)
+
+__all__ = [
+    "catalogue",
+    "item_delete",
+    "objection_act",
+    "objection_detail",
+    "objection_list",
+    "objection_new",
+    "quality_act",
+    "quality_detail",
+    "quality_list",
+    "resource_act",
+    "resource_detail",
+    "resource_edit",
+    "resource_items",
+    "resource_new",
+    "resource_report_update",
+    "resource_revise",
+    "review_queue",
+    "sharing_act",
+    "sharing_detail",
+    "sharing_list",
+    "sharing_new",
+]
