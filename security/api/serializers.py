@@ -69,7 +69,7 @@ class TimelineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewActionSerializer(serializers.ModelSerializer):
+class SecurityReviewActionSerializer(serializers.ModelSerializer):
     owner = UserRefSerializer(read_only=True)
 
     class Meta:
@@ -119,7 +119,7 @@ class IncidentDetailSerializer(IncidentSerializer):
     activated_plan = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     drill = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     timeline = TimelineSerializer(source="events", many=True, read_only=True)
-    review_actions = ReviewActionSerializer(many=True, read_only=True)
+    review_actions = SecurityReviewActionSerializer(many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
 
     class Meta(IncidentSerializer.Meta):
@@ -269,7 +269,7 @@ class PlanUpdateSerializer(PlanContentSerializer):
     title = serializers.CharField(max_length=200, required=False)
 
 
-class RevisionSerializer(serializers.Serializer):
+class SecurityRevisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
     working_days = serializers.IntegerField(min_value=1, max_value=120, default=20)
 
@@ -328,7 +328,7 @@ class DrillCompleteSerializer(serializers.Serializer):
     participants = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 
-class TrainingSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class SecurityTrainingSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     participants = UserRefSerializer(many=True, read_only=True)
 
@@ -348,7 +348,7 @@ class TrainingCreateSerializer(serializers.Serializer):
     materials = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class CoverageSerializer(serializers.Serializer):
+class SecurityCoverageSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="region code")
     label = serializers.CharField()
     total = serializers.IntegerField()

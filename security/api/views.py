@@ -31,7 +31,6 @@ from .serializers import (
     AgreementWriteSerializer,
     AssessmentSerializer,
     AssessmentWriteSerializer,
-    CoverageSerializer,
     DiffSerializer,
     DisconnectSerializer,
     DrillCompleteSerializer,
@@ -47,10 +46,11 @@ from .serializers import (
     ReconnectSerializer,
     ResolveSerializer,
     ReviewSerializer,
-    RevisionSerializer,
     SecurityCommentSerializer,
+    SecurityCoverageSerializer,
+    SecurityRevisionSerializer,
+    SecurityTrainingSerializer,
     TrainingCreateSerializer,
-    TrainingSerializer,
 )
 
 
@@ -224,11 +224,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def activate(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, "activate")
 
-    @extend_schema(request=RevisionSerializer, responses={200: PlanSerializer})
+    @extend_schema(request=SecurityRevisionSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request: Request, pk: str | None = None) -> Response:
         plan = self.get_object()
-        data = _valid(RevisionSerializer, request)
+        data = _valid(SecurityRevisionSerializer, request)
         services.plan_revision_open(actor=request.user, plan=plan, reason=data["reason"],
                                     working_days=data["working_days"])
         return self._out(plan)
@@ -292,7 +292,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 @extend_schema(tags=["security"])
 class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
-    serializer_class = TrainingSerializer
+    serializer_class = SecurityTrainingSerializer
     filterset_class = TrainingFilter
     ordering_fields = ["held_on", "created_at"]
 
@@ -300,14 +300,14 @@ class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return selectors.training_list(user=self.request.user).prefetch_related("participants").order_by(
             "-held_on", "-id")
 
-    @extend_schema(request=TrainingCreateSerializer, responses={201: TrainingSerializer})
+    @extend_schema(request=TrainingCreateSerializer, responses={201: SecurityTrainingSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(TrainingCreateSerializer, request, context=self.get_serializer_context())
         region = data.pop("region", None) or request.user.region
         training = services.training_create(actor=request.user, region=region, **data)
-        return Response(TrainingSerializer(self.get_queryset().get(pk=training.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(SecurityTrainingSerializer(self.get_queryset().get(pk=training.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: CoverageSerializer(many=True)})
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)], responses={200: SecurityCoverageSerializer(many=True)})
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def coverage(self, request: Request) -> Response:
         """Who in my subtree has had training this year, per level (my own level and each child region)."""

@@ -48,6 +48,9 @@ EXPECTED_ROWS = {
 #: Data migrations reviewed as harmless on a live database, with the reason.
 REVIEWED = {
     ("accounts", "0002_roles"): "creates the seven role groups (auth_group, a handful of rows)",
+    ("security", "0002_incident_categories"): "inserts the 85 GB/T 20986-2023 categories into their new table",
+    ("security", "0003_move_graded_protection"): "reads scenarios (~5,000) and inserts into the new assessment "
+                                                "table; no existing table is updated",
 }
 
 PG = PostgreSQL({"NAME": "x", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "", "OPTIONS": {},
