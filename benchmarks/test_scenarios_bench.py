@@ -7,9 +7,9 @@ import random
 import pytest
 
 from accounts.models import Organisation, Region, User
-from scenarios.evaluations import campaign_open
 from scenarios.models import Application, Evaluation, Scenario, Status
 from scenarios.selectors import similar_scenarios
+from scenarios.services.evaluations import campaign_open
 from scenarios.similarity import tokenize
 
 WORDS = ["养老", "助餐", "垃圾分类", "积分", "停车", "议事", "志愿者", "健康", "随申码", "物业", "报修", "活动", "预约",

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .evaluations import evaluation_reminders, open_quarterly_campaigns
+from .services.evaluations import evaluation_reminders, open_quarterly_campaigns
 
 
 @shared_task(name="scenarios.tasks.open_quarterly_campaigns")

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import evaluation_views, views
+from .views import evaluations as evaluation_views
+from .views import scenarios as views
 
 app_name = "scenarios"
 

@@ -8,7 +8,7 @@ from accounts.api.users import PasswordChangeView
 from accounts.api.views import TokenObtainView
 from content import views as content_views
 from dataassets import views as dataassets_views
-from scenarios import views as scenario_views
+from scenarios.views import scenarios as scenario_views
 from security import views as security_views
 
 from . import views

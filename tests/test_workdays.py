@@ -104,8 +104,8 @@ def test_admin_enters_an_override_and_it_is_audited(client, make_user, django_ca
     ("2026-11-18T10:00:00+08:00", "2026Q4", False),  # 20 working days from mid-November stay inside 2026
 ])
 def test_the_quarter_and_its_due_date_follow_shanghai_midnight(clock, regions, instant, period, provisional):
-    from scenarios.evaluations import open_quarterly_campaigns
     from scenarios.models import EvaluationCampaign
+    from scenarios.services.evaluations import open_quarterly_campaigns
 
     clock.move_to(instant)
     open_quarterly_campaigns()

@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.fields import RegionCodeField
-from scenarios import evaluations as svc
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
+from scenarios.services import evaluations as svc
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.files import file_response
 from shequyun.filters import PortalFilterSet, RegionSubtreeFilter

@@ -10,14 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scenarios import evaluations, services
+from scenarios import services
+from scenarios.filters import ApplicationFilter, ScenarioFilter
 from scenarios.models import Application, Scenario
 from scenarios.selectors import events_prefetch
+from scenarios.services import evaluations
 from shequyun.api import ID_PATTERN, ScopedQuerysetMixin
 from shequyun.files import file_response
 
 from .evaluations import MetricSerializer
-from .filters import ApplicationFilter, ScenarioFilter
 from .serializers import (
     ApplicationSerializer,
     ApplicationWriteSerializer,

@@ -25,7 +25,7 @@ def install() -> None:
     import django
 
     django.setup()
-    import scenarios.evaluations as evaluations
+    import scenarios.services.evaluations as evaluations
 
     original = evaluations.campaign_open
     marker = Path(os.environ["SLOW_CAMPAIGN_MARKER"])

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Region, RegionLevel
-from scenarios.evaluations import _campaign_scenarios, period_of
 from scenarios.models import Evaluation, EvaluationCampaign, Status
+from scenarios.services.evaluations import _campaign_scenarios, period_of
 from shequyun.celery import app
 from tests.clock import CLOCK_ENV
 from tests.test_celery_worker import _database_url

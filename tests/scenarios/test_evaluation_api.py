@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.evaluations import campaign_open
 from scenarios.models import Evaluation, Status, UsageMetric
+from scenarios.services.evaluations import campaign_open
 
 FILLED = {f"{d}_score": 70 for d in ("mechanism", "effectiveness", "participation", "security")} | {
     f"{d}_finding": "符合要求" for d in ("mechanism", "effectiveness", "participation", "security")}

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Region
-from scenarios.evaluations import (
+from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Status, UsageMetric
+from scenarios.services.evaluations import (
     campaign_open,
     evaluation_reminders,
     evaluation_return,
@@ -20,7 +21,6 @@ from scenarios.evaluations import (
     participation,
     period_of,
 )
-from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Status, UsageMetric
 from shequyun.errors import Conflict
 from shequyun.notifications.models import Notification
 from shequyun.workdays import calendar

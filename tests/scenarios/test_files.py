@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Region
-from scenarios.evaluations import evaluation_save
 from scenarios.models import Evaluation, EvaluationCampaign, Status
 from scenarios.services import application_update
+from scenarios.services.evaluations import evaluation_save
 
 from .factories import PDF, pdf_upload
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from scenarios.evaluations import campaign_open, metrics_push
 from scenarios.models import Status
+from scenarios.services.evaluations import campaign_open, metrics_push
 from shequyun.workdays import calendar
 from tests.factories import TEST_PASSWORD
 

@@ -18,12 +18,12 @@ from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
 from shequyun.workdays import calendar
 
-from . import selectors, services
-from .api.views import report_response
-from .forms import CommentForm, InventoryFilterForm, ScenarioForm
-from .models import Status
-from .permissions import may_apply_for
-from .transitions import SPECIAL_ACTIONS
+from .. import selectors, services
+from ..api.views import report_response
+from ..forms import CommentForm, InventoryFilterForm, ScenarioForm
+from ..models import Status
+from ..permissions import may_apply_for
+from ..transitions import SPECIAL_ACTIONS
 
 SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}
 

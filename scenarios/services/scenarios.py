@@ -18,10 +18,10 @@ from shequyun.notifications.services import notify
 from shequyun.uploads import sniff_upload, stored_file
 from shequyun.workflow import Transition, Workflow, transition
 
-from .models import Application, Scenario, ScenarioEvent, Status
-from .permissions import may_apply_for, may_evaluate
-from .similarity import tokenize
-from .transitions import TRANSITIONS
+from ..models import Application, Scenario, ScenarioEvent, Status
+from ..permissions import may_apply_for, may_evaluate
+from ..similarity import tokenize
+from ..transitions import TRANSITIONS
 
 REPORT_TYPES = {"pdf", "docx", "doc"}
 REPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -138,7 +138,7 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
     """Plain transitions (submit, approve, return, reject, file, go_online, report_rectified, offboard,
     request_offboarding, disconnect, reconnect). Merge, promote and rectify have their own services.
     ``extra`` (e.g. ``incident=<id>`` from the security module) is kept in the history row."""
-    from .transitions import SPECIAL_ACTIONS
+    from ..transitions import SPECIAL_ACTIONS
 
     if action in SPECIAL_ACTIONS:
         raise Conflict(_("该操作需要更多信息。"), action=action)

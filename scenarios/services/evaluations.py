@@ -17,9 +17,8 @@ from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
 from shequyun.workdays import calendar
 
-from . import services
-from .models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
-from .permissions import (
+from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
+from ..permissions import (
     EVALUATION_FILLER,
     campaign_region_for,
     evaluators_at,
@@ -29,6 +28,7 @@ from .permissions import (
     may_open_campaign,
     may_return_evaluation,
 )
+from . import scenarios as services
 
 DEFAULT_DUE_WORKING_DAYS = 20
 SCORE_FIELDS = ["mechanism", "effectiveness", "participation", "security"]

@@ -20,9 +20,9 @@ from shequyun.files import file_response
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
-from . import evaluations as svc
-from .models import Evaluation, EvaluationStatus, Outcome
-from .permissions import EVALUATION_FILLER, may_fill_evaluation, may_open_campaign, may_return_evaluation
+from ..models import Evaluation, EvaluationStatus, Outcome
+from ..permissions import EVALUATION_FILLER, may_fill_evaluation, may_open_campaign, may_return_evaluation
+from ..services import evaluations as svc
 
 SCORE = {"class": "form-control", "min": 0, "max": 100, "inputmode": "numeric"}
 AREA = {"class": "form-control", "rows": 2}
