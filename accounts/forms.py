@@ -129,3 +129,12 @@ class PopulationForm(forms.Form):
                                     widget=forms.NumberInput(attrs=INPUT))
     population = forms.IntegerField(label=_("常住人口"), min_value=0, max_value=30_000_000, required=False,
                                     widget=forms.NumberInput(attrs=INPUT))
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态验证码"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-lg", "inputmode": "numeric",
+                                      "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
+        help_text=_("身份验证器应用中显示的 6 位数字。"),
+    )

@@ -33,11 +33,6 @@ LEVEL_DEPTH = {RegionLevel.CITY: 0, RegionLevel.DISTRICT: 1, RegionLevel.STREET:
 LEVEL_BY_DEPTH = {depth: level for level, depth in LEVEL_DEPTH.items()}
 
 
-def within_region(queryset: models.QuerySet, code: str, path_lookup: str) -> models.QuerySet:
-    """Rows of ``queryset`` owned by the subtree of the region with official ``code`` (none if the code is unknown).
-    The one helper behind every "region=<code>" filter; scope still comes from ``visible_to`` first."""
-    path = Region.objects.filter(code=code).values_list("path", flat=True).first()
-    return queryset.filter(**{f"{path_lookup}__startswith": path}) if path else queryset.none()
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -118,6 +113,7 @@ class Region(models.Model):
         return [by_code[c] for c in codes if c in by_code]
 
     def is_within(self, other: Region) -> bool:
+        """Tree relation between two regions (for a *user's* scope use ``shequyun.scoping.in_scope``)."""
         return self.path.startswith(other.path)
 
 

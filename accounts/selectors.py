@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from shequyun.scoping import in_scope
+
 from .models import Region
 
 
@@ -33,7 +35,7 @@ def region_children(*, user, region: Region) -> list[ChildRow]:  # type: ignore[
 
 def region_breadcrumbs(*, user, region: Region) -> list[Region]:  # type: ignore[no-untyped-def]
     """From the user's own region down to ``region``: never above what the user may see."""
-    return [r for r in region.ancestors() if user.is_superuser or r.is_within(user.region)]
+    return [r for r in region.ancestors() if in_scope(user, r)]
 
 
 def region_list(*, user) -> QuerySet[Region]:  # type: ignore[no-untyped-def]

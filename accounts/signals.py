@@ -29,7 +29,7 @@ def flag_failure_burst(sender: Any, credentials: dict, request: Any = None, **kw
         event_type=AuditEventType.SIGN_IN_FAILED, actor_username=username, created_at__gte=now - timedelta(hours=1)
     ).count()
     if failures >= settings.FAILED_SIGN_IN_BURST:
-        from .account_services import anomaly_flag
+        from .services.accounts import anomaly_flag
 
         anomaly_flag(
             account=account, kind=AnomalyKind.FAILED_BURST,
@@ -44,7 +44,7 @@ def flag_odd_hours(sender: Any, request: Any, user: User, **kwargs: Any) -> None
     start, end = settings.WORKING_HOURS
     if start <= local.hour < end:
         return
-    from .account_services import anomaly_flag
+    from .services.accounts import anomaly_flag
 
     anomaly_flag(
         account=user, kind=AnomalyKind.ODD_HOURS,
@@ -60,7 +60,7 @@ def flag_lockout(sender: Any, request: Any = None, username: str | None = None, 
     record_event(AuditEventType.LOCKED_OUT, username=username or "", target=account, request=request,
                  ip=ip_address or "")
     if account is not None:
-        from .account_services import anomaly_flag
+        from .services.accounts import anomaly_flag
 
         anomaly_flag(
             account=account, kind=AnomalyKind.LOCKED_OUT,

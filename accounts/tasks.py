@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .account_services import password_expiry_reminders
+from .services.accounts import password_expiry_reminders
 
 
 @shared_task(name="accounts.tasks.password_expiry_reminders")

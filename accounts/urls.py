@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import manage_views, otp_views, views
+from .views import manage as manage_views
+from .views import otp as otp_views
+from .views import portal as views
 
 app_name = "accounts"
 

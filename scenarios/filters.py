@@ -1,20 +1,36 @@
+"""One FilterSet per list, used by the API viewsets and the HTML pages alike (the same parameter means the same
+thing on both channels; filters stay in the URL)."""
+
 import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RegionLevel
-from scenarios.models import Application, Category, Scenario, Status
+from scenarios.models import Application, Category, Evaluation, EvaluationStatus, Outcome, Scenario, Status
 from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
+
+SELECT = forms.Select(attrs={"class": "form-select"})
+TEXT = forms.TextInput(attrs={"class": "form-control"})
 
 
 class ScenarioFilter(PortalFilterSet):
-    level = django_filters.ChoiceFilter(field_name="region__level", choices=RegionLevel.choices)
-    region = RegionSubtreeFilter()
-    category = django_filters.ChoiceFilter(choices=Category.choices)
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    developer = django_filters.CharFilter(field_name="developer_name", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("名称或功能"), method="filter_q", widget=TEXT)
+    level = django_filters.ChoiceFilter(label=_("层级"), field_name="region__level", choices=RegionLevel.choices,
+                                       widget=SELECT, empty_label=_("全部"))
+    region = RegionSubtreeFilter(label=_("区划代码（含下级）"), widget=TEXT)
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices, widget=SELECT,
+                                          empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, widget=SELECT, empty_label=_("全部"))
+    developer = django_filters.CharFilter(label=_("开发单位"), field_name="developer_name", lookup_expr="icontains",
+                                          widget=TEXT)
 
     class Meta:
         model = Scenario
-        fields = ["level", "region", "category", "status", "developer"]
+        fields = ["q", "level", "region", "category", "status", "developer"]
+
+    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(Q(name__icontains=value) | Q(application__function_summary__icontains=value))
 
 
 class ApplicationFilter(PortalFilterSet):
@@ -23,3 +39,13 @@ class ApplicationFilter(PortalFilterSet):
     class Meta:
         model = Application
         fields = ["status"]
+
+
+class EvaluationFilter(PortalFilterSet):
+    region = RegionSubtreeFilter(path_lookup="scenario__region__path")
+    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
+
+    class Meta:
+        model = Evaluation
+        fields = ["campaign", "scenario", "status", "outcome", "region"]

@@ -1,10 +1,17 @@
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Status
+from accounts.models import Region
+
+from .models import Category, Outcome
 
 INPUT = {"class": "form-control"}
 AREA = {"class": "form-control", "rows": 3}
+SCORE = {"class": "form-control", "min": 0, "max": 100, "inputmode": "numeric"}
+FINDING = {"class": "form-control", "rows": 2}
 
 
 class ScenarioForm(forms.Form):
@@ -37,14 +44,41 @@ class CommentForm(forms.Form):
     comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 
 
-class InventoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("名称或功能"), required=False, widget=forms.TextInput(attrs=INPUT))
-    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("全部")), ("city", _("市")), ("district", _("区")),
-                                                                       ("street", _("街道/乡镇")), ("village", _("居/村"))],
-                              widget=forms.Select(attrs={"class": "form-select"}))
-    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *Category.choices],
-                                 widget=forms.Select(attrs={"class": "form-select"}))
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices],
-                               widget=forms.Select(attrs={"class": "form-select"}))
-    developer = forms.CharField(label=_("开发单位"), required=False, widget=forms.TextInput(attrs=INPUT))
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12, widget=forms.TextInput(attrs=INPUT))
+
+
+class EvaluationForm(forms.Form):
+    mechanism_score = forms.IntegerField(label=gettext_lazy("运行机制 · 得分"), min_value=0, max_value=100, required=False,
+                                         widget=forms.NumberInput(attrs=SCORE))
+    mechanism_finding = forms.CharField(label=gettext_lazy("运行机制 · 评价"), required=False, widget=forms.Textarea(attrs=FINDING))
+    effectiveness_score = forms.IntegerField(label=gettext_lazy("使用成效 · 得分"), min_value=0, max_value=100,
+                                             required=False, widget=forms.NumberInput(attrs=SCORE))
+    effectiveness_finding = forms.CharField(label=gettext_lazy("使用成效 · 评价"), required=False,
+                                            widget=forms.Textarea(attrs=FINDING))
+    participation_score = forms.IntegerField(label=gettext_lazy("居民参与度 · 得分"), min_value=0, max_value=100,
+                                             required=False, widget=forms.NumberInput(attrs=SCORE))
+    participation_finding = forms.CharField(label=gettext_lazy("居民参与度 · 评价"), required=False,
+                                            widget=forms.Textarea(attrs=FINDING))
+    security_score = forms.IntegerField(label=gettext_lazy("安全风险 · 得分"), min_value=0, max_value=100, required=False,
+                                        widget=forms.NumberInput(attrs=SCORE))
+    security_finding = forms.CharField(label=gettext_lazy("安全风险 · 评价"), required=False, widget=forms.Textarea(attrs=FINDING))
+    outcome = forms.ChoiceField(label=gettext_lazy("评估结论"), choices=Outcome.choices, required=False,
+                                widget=forms.RadioSelect)
+    rectify_working_days = forms.IntegerField(label=gettext_lazy("整改期限（工作日）"), min_value=1, max_value=120,
+                                              required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    promote_regions = forms.ModelMultipleChoiceField(label=gettext_lazy("推广到"), queryset=Region.objects.none(),
+                                                     required=False, widget=forms.CheckboxSelectMultiple)
+    evidence = forms.FileField(label=gettext_lazy("佐证材料"), required=False,
+                               widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args: Any, promote_choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["promote_regions"].queryset = promote_choices if promote_choices is not None else Region.objects.none()
+
+
+class CampaignForm(forms.Form):
+    period = forms.RegexField(label=gettext_lazy("评估周期"), regex=r"^\d{4}(Q[1-4]|H[12]|Y)$", max_length=20,
+                              help_text=gettext_lazy("例如 2026Q4（季度）、2026H2（半年）、2026Y（全年）。"),
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    due_date = forms.DateField(label=gettext_lazy("截止日期"), required=False,
+                               help_text=gettext_lazy("不填则为 20 个工作日后。"),
+                               widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))

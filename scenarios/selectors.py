@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Region, RegionLevel, within_region
+from accounts.models import Region, RegionLevel
 from accounts.permissions import superior_competent_region
 
 from .models import Scenario, ScenarioEvent, Status
@@ -16,22 +16,9 @@ from .similarity import Match, rank, tokenize
 LIST_RELATED = ("region", "building_unit", "merged_into", "assessment")
 
 
-def scenario_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Scenario]:
-    filters = filters or {}
-    queryset = Scenario.objects.visible_to(user).select_related(*LIST_RELATED)
-    if filters.get("level"):
-        queryset = queryset.filter(region__level=filters["level"])
-    if filters.get("region"):
-        queryset = within_region(queryset, filters["region"], "region__path")
-    if filters.get("category"):
-        queryset = queryset.filter(category=filters["category"])
-    if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
-    if filters.get("developer"):
-        queryset = queryset.filter(developer_name__icontains=filters["developer"])
-    if filters.get("q"):
-        queryset = queryset.filter(Q(name__icontains=filters["q"]) | Q(application__function_summary__icontains=filters["q"]))
-    return queryset
+def scenario_list(*, user: Any) -> QuerySet[Scenario]:
+    """The inventory the user may see (filters: scenarios/filters.py, the same for the API and the page)."""
+    return Scenario.objects.visible_to(user).select_related(*LIST_RELATED)
 
 
 def scenario_get_visible(*, user: Any, pk: Any) -> Scenario:
@@ -126,7 +113,7 @@ def home_panel(*, user: Any) -> dict[str, Any]:
 def _evaluation_charts(user: Any, today: Any) -> list[Any]:
     """Average evaluation scores and overdue evaluations per district (for the city) or per street (for a
     district): two aggregate queries grouped by the child region's path prefix, whatever the number of rows."""
-    from django.db.models import Avg, Count, F, Q
+    from django.db.models import Avg, Count, F
     from django.db.models.functions import Substr
     from django.utils.translation import gettext as _
 

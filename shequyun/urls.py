@@ -3,9 +3,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts import views as account_views
-from accounts.api.users import PasswordChangeView
-from accounts.api.views import TokenObtainView
+from accounts.api.views import PasswordChangeView, TokenObtainView
+from accounts.views import portal as account_views
 from content import views as content_views
 from dataassets import views as dataassets_views
 from scenarios.views import scenarios as scenario_views

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 
-from accounts.account_services import user_disable
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services.accounts import user_disable
 from shequyun.audit import audit_region_path, change_entries_visible_to, events_visible_to
 from shequyun.models import AuditEventType
 

@@ -93,7 +93,7 @@ def test_the_edit_form_never_shows_personal_data_in_clear(client, make_user):
 
 @pytest.mark.django_db
 def test_personal_data_never_reaches_the_audit_log(make_user):
-    from accounts.account_services import user_update
+    from accounts.services.accounts import user_update
 
     admin = make_user("dongming", roles=[Role.ACCOUNT_ADMIN])
     account = make_user("sanlinyuan")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.models import Region, RegionLevel
-from accounts.services import DivisionFileError, regions_load
+from accounts.services.regions import DivisionFileError, regions_load
 
 
 @pytest.mark.django_db

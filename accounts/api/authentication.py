@@ -1,6 +1,6 @@
 from rest_framework import authentication, exceptions
 
-from accounts.account_services import user_is_locked
+from accounts.services.accounts import user_is_locked
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

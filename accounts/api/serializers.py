@@ -4,7 +4,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, User
+from accounts.roles import Role
+from accounts.services import accounts as svc
+from shequyun.api import ScopedPrimaryKeyRelatedField
+from shequyun.crypto import mask
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -55,3 +59,82 @@ class OrganisationSerializer(RegionNamingMixin, serializers.ModelSerializer):
             "unified_social_credit_code", "contact_name", "contact_phone", "is_active",
         ]
         read_only_fields = fields
+
+
+class UserListSerializer(PathNamesListSerializer):
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["locked"] = svc.locked_usernames(u.username for u in items)
+        return super().to_representation(items)
+
+
+class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    email = serializers.CharField(read_only=True, allow_blank=True, help_text="电子邮箱（可为空）")
+    roles = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+    password_expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_locked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        list_serializer_class = UserListSerializer
+        fields = [
+            "id", "username", "full_name", "region", "region_name", "region_path", "organisation", "roles", "email",
+            "phone", "id_number", "is_active", "is_locked", "must_change_password", "password_expires_at", "last_login",
+        ]
+        read_only_fields = fields
+
+    def _is_owner(self, obj: User) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.pk == obj.pk
+
+    def get_roles(self, obj: User) -> list[str]:
+        return obj.role_slugs
+
+    def get_phone(self, obj: User) -> str:
+        return obj.phone if self._is_owner(obj) else mask(obj.phone)
+
+    def get_id_number(self, obj: User) -> str:
+        return obj.id_number if self._is_owner(obj) else mask(obj.id_number)
+
+    def get_is_locked(self, obj: User) -> bool:
+        locked = self.context.get("locked")
+        if locked is None:
+            locked = svc.locked_usernames([obj.username])
+        return obj.username in locked
+
+
+class UserCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=100)
+    region = RegionCodeField()
+    organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False, allow_null=True)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    password = serializers.CharField(required=False, allow_blank=True, write_only=True, style={"input_type": "password"})
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=100, required=False)
+    organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
+
+
+class RolesSerializer(serializers.Serializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(style={"input_type": "password"})
+    new_password = serializers.CharField(style={"input_type": "password"})

@@ -1,7 +1,6 @@
 from shequyun.api import PortalRouter
 
-from .users import UserViewSet
-from .views import OrganisationViewSet, RegionViewSet
+from .views import OrganisationViewSet, RegionViewSet, UserViewSet
 
 router = PortalRouter()
 router.register("regions", RegionViewSet, basename="region")

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-# The same limits as the accounts import (accounts/imports.py).
-from accounts.imports import MAX_BYTES, MAX_ROWS  # noqa: E402, I001
+# The same limits as the accounts import (accounts/services/imports.py).
+from accounts.services.imports import MAX_BYTES, MAX_ROWS  # noqa: E402, I001
 from shequyun.audit import AuditEventType, acting_as, record_bulk_change, record_event
 from shequyun.errors import Conflict
 from shequyun.spreadsheets import read_table

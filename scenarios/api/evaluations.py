@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -12,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.fields import RegionCodeField
-from scenarios.models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, UsageMetric
+from scenarios.filters import EvaluationFilter
+from scenarios.models import Evaluation, EvaluationCampaign, UsageMetric
 from scenarios.services import evaluations as svc
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.files import file_response
-from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
 
 from .serializers import CommentSerializer
 
@@ -61,14 +60,6 @@ class EvaluationSerializer(serializers.ModelSerializer):
         extra_kwargs = {f"{d}_score": {"min_value": 0, "max_value": 100} for d in svc.SCORE_FIELDS}
 
 
-class EvaluationFilter(PortalFilterSet):
-    region = RegionSubtreeFilter(path_lookup="scenario__region__path")
-    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
-
-    class Meta:
-        model = Evaluation
-        fields = ["campaign", "scenario", "status", "outcome", "region"]
 
 
 @extend_schema(tags=["evaluation"])

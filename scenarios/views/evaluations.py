@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Region, RegionLevel
 from shequyun.charts import Chart, Series, chart_xlsx_response
@@ -20,41 +18,10 @@ from shequyun.files import file_response
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
+from ..forms import CampaignForm, EvaluationForm
 from ..models import Evaluation, EvaluationStatus, Outcome
 from ..permissions import EVALUATION_FILLER, may_fill_evaluation, may_open_campaign, may_return_evaluation
 from ..services import evaluations as svc
-
-SCORE = {"class": "form-control", "min": 0, "max": 100, "inputmode": "numeric"}
-AREA = {"class": "form-control", "rows": 2}
-
-
-class EvaluationForm(forms.Form):
-    mechanism_score = forms.IntegerField(label=gettext_lazy("运行机制 · 得分"), min_value=0, max_value=100, required=False,
-                                         widget=forms.NumberInput(attrs=SCORE))
-    mechanism_finding = forms.CharField(label=gettext_lazy("运行机制 · 评价"), required=False, widget=forms.Textarea(attrs=AREA))
-    effectiveness_score = forms.IntegerField(label=gettext_lazy("使用成效 · 得分"), min_value=0, max_value=100,
-                                             required=False, widget=forms.NumberInput(attrs=SCORE))
-    effectiveness_finding = forms.CharField(label=gettext_lazy("使用成效 · 评价"), required=False,
-                                            widget=forms.Textarea(attrs=AREA))
-    participation_score = forms.IntegerField(label=gettext_lazy("居民参与度 · 得分"), min_value=0, max_value=100,
-                                             required=False, widget=forms.NumberInput(attrs=SCORE))
-    participation_finding = forms.CharField(label=gettext_lazy("居民参与度 · 评价"), required=False,
-                                            widget=forms.Textarea(attrs=AREA))
-    security_score = forms.IntegerField(label=gettext_lazy("安全风险 · 得分"), min_value=0, max_value=100, required=False,
-                                        widget=forms.NumberInput(attrs=SCORE))
-    security_finding = forms.CharField(label=gettext_lazy("安全风险 · 评价"), required=False, widget=forms.Textarea(attrs=AREA))
-    outcome = forms.ChoiceField(label=gettext_lazy("评估结论"), choices=Outcome.choices, required=False,
-                                widget=forms.RadioSelect)
-    rectify_working_days = forms.IntegerField(label=gettext_lazy("整改期限（工作日）"), min_value=1, max_value=120,
-                                              required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
-    promote_regions = forms.ModelMultipleChoiceField(label=gettext_lazy("推广到"), queryset=Region.objects.none(),
-                                                     required=False, widget=forms.CheckboxSelectMultiple)
-    evidence = forms.FileField(label=gettext_lazy("佐证材料"), required=False,
-                               widget=forms.ClearableFileInput(attrs={"class": "form-control"}))
-
-    def __init__(self, *args: Any, promote_choices: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["promote_regions"].queryset = promote_choices if promote_choices is not None else Region.objects.none()
 
 
 def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
@@ -66,13 +33,6 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
     return evaluation
 
 
-class CampaignForm(forms.Form):
-    period = forms.RegexField(label=gettext_lazy("评估周期"), regex=r"^\d{4}(Q[1-4]|H[12]|Y)$", max_length=20,
-                              help_text=gettext_lazy("例如 2026Q4（季度）、2026H2（半年）、2026Y（全年）。"),
-                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    due_date = forms.DateField(label=gettext_lazy("截止日期"), required=False,
-                               help_text=gettext_lazy("不填则为 20 个工作日后。"),
-                               widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))
 
 
 @login_required

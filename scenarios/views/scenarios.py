@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
+from shequyun.paging import paginate
 from shequyun.workdays import calendar
 
 from .. import selectors, services
 from ..api.views import report_response
-from ..forms import CommentForm, InventoryFilterForm, ScenarioForm
+from ..filters import ScenarioFilter
+from ..forms import CommentForm, ScenarioForm
 from ..models import Status
 from ..permissions import may_apply_for
 from ..transitions import SPECIAL_ACTIONS
@@ -35,10 +36,9 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 @login_required
 def inventory(request: HttpRequest) -> HttpResponse:
-    form = InventoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.scenario_list(user=request.user, filters=filters).order_by(
-        SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
+    filterset = ScenarioFilter(request.GET or None, queryset=selectors.scenario_list(user=request.user),
+                               request=request)
+    queryset = filterset.qs.order_by(SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             request=request, filename="应用场景清单.xlsx", title="应用场景清单",
@@ -47,11 +47,8 @@ def inventory(request: HttpRequest) -> HttpResponse:
                    s.get_status_display(), s.online_since.date().isoformat() if s.online_since else ""]
                   for s in queryset[:50000]),
         )
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "scenarios/inventory.html", {
-        "form": form, "page": page, "querystring": params.urlencode(), "sort": request.GET.get("sort", ""),
+        "form": filterset.form, **paginate(request, queryset), "sort": request.GET.get("sort", ""),
         "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
         "queue_count": selectors.review_queue(user=request.user).count(),
     })

@@ -195,7 +195,7 @@ SPRAY_DISTINCT_USERNAMES = int(os.environ.get("SPRAY_DISTINCT_USERNAMES", "20"))
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.views.portal.lockout_response"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 
 # --- Internationalisation -----------------------------------------------------------------------------------

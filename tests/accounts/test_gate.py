@@ -174,7 +174,7 @@ def test_the_password_step_pages_are_real_urls():
 
 @pytest.mark.django_db
 def test_gaining_a_second_factor_role_ends_tokens_issued_on_the_password_alone(api_client, make_user, otp_on):
-    from accounts.account_services import user_assign_roles
+    from accounts.services.accounts import user_assign_roles
 
     manager = make_user("dongming", roles=[Role.ACCOUNT_ADMIN])
     staff = make_user("dongming", roles=[Role.STAFF])

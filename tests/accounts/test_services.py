@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.account_services import password_expiry_reminders, user_create
 from accounts.models import AccountAnomaly, AnomalyKind, User
 from accounts.roles import Role
+from accounts.services.accounts import password_expiry_reminders, user_create
 from shequyun.notifications.models import Notification
 from tests.clock import OFFICE_HOURS
 from tests.factories import TEST_PASSWORD
@@ -137,3 +137,14 @@ def test_reminder_task_is_scheduled_and_idempotent(make_user):
     _expiring_in(make_user, 1)
     assert remind_password_expiry.delay().get() == 1
     assert remind_password_expiry.delay().get() == 0
+
+
+def test_initial_passwords_survive_the_spreadsheet():
+    from accounts.services.accounts import generate_password
+    from shequyun.exports import _safe_cell
+
+    for _ in range(2000):
+        password = generate_password()
+        assert _safe_cell(password) == password  # never rewritten as a formula-safe text cell
+        assert any(c.isdigit() for c in password)
+        assert any(not c.isalnum() for c in password)

@@ -175,7 +175,7 @@ def test_import_refuses_files_by_content(client, street_admin, name, content):
 
 @pytest.mark.django_db
 def test_import_of_6000_rows_is_batched(street_admin, django_assert_max_num_queries):
-    from accounts.imports import import_commit, import_validate, parse_spreadsheet
+    from accounts.services.imports import import_commit, import_validate, parse_spreadsheet
 
     villages = list(Region.objects.filter(parent=street_admin.region).values_list("code", flat=True))
     rows = [[f"bulk{i:05d}", f"居民{i}", villages[i % len(villages)], f"139{i:08d}"] for i in range(6000)]

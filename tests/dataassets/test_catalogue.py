@@ -152,7 +152,7 @@ def test_items_import_uses_the_shared_bounded_reader(make_resource, da, monkeypa
     with pytest.raises(ValidationError) as excinfo:
         services.items_import(actor=da["steward"], resource=resource, content=b"%PDF-1.4 not a sheet\x00")
     assert "file" in excinfo.value.message_dict
-    from accounts import imports
+    from accounts.services import imports
 
     assert (item_services.MAX_BYTES, imports.MAX_ROWS) == (imports.MAX_BYTES, 10_000)
 

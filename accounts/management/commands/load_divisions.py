@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import DivisionFileError, regions_load
+from accounts.services.regions import DivisionFileError, regions_load
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Browser pages for account administration, password change, anomaly reports and the audit trail.
-Thin: every write is one call into accounts/account_services.py or accounts/imports.py."""
+Thin: every write is one call into accounts/services/accounts.py or accounts/services/imports.py."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
 
-from . import account_services as svc
-from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
-from .imports import ImportReport, import_commit, import_validate, parse_spreadsheet
-from .models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
-from .permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, manageable_accounts_filter
-from .roles import Role
+from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
+from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
+from ..permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, manageable_accounts_filter
+from ..roles import Role
+from ..services import accounts as svc
+from ..services.imports import ImportReport, import_commit, import_validate, parse_spreadsheet
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from shequyun.redirects import redirect_next
 
-from .forms import FontScaleForm, SignInForm
-from .models import Region
-from .selectors import region_breadcrumbs, region_children, region_get_visible
+from ..forms import FontScaleForm, SignInForm
+from ..models import Region
+from ..selectors import region_breadcrumbs, region_children, region_get_visible
 
 
 class SignInView(auth_views.LoginView):
@@ -67,10 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
-    from .forms import PopulationForm
-    from .permissions import has_role
-    from .roles import Role
-    from .services import region_update_population
+    from ..forms import PopulationForm
+    from ..permissions import has_role
+    from ..roles import Role
+    from ..services.regions import region_update_population
 
     region = region_get_visible(user=request.user, code=code)
     can_edit = request.user.is_superuser or has_role(request.user, Role.ACCOUNT_ADMIN)
@@ -109,7 +109,7 @@ def font_scale(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         scale = form.cleaned_data["font_scale"]
         if request.user.is_authenticated:
-            from .services import user_set_font_scale
+            from ..services.regions import user_set_font_scale
 
             user_set_font_scale(user=request.user, font_scale=scale)
         request.session["font_scale"] = scale

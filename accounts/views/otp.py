@@ -6,28 +6,19 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shequyun.audit import AuditEventType, record_event
 from shequyun.redirects import redirect_next
 
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=gettext_lazy("动态验证码"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-lg", "inputmode": "numeric",
-                                      "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
-        help_text=gettext_lazy("身份验证器应用中显示的 6 位数字。"),
-    )
+from ..forms import TokenForm
 
 
 def _qr_svg(data: str) -> str:

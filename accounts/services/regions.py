@@ -10,7 +10,7 @@ from django.db import transaction
 
 from shequyun.audit import AuditEventType, record_event
 
-from .models import LEVEL_DEPTH, Organisation, Region, RegionLevel
+from ..models import LEVEL_DEPTH, Organisation, Region, RegionLevel
 
 PLACEHOLDER_MARKERS = ("虚拟社区", "虚拟生活区")
 
@@ -129,7 +129,7 @@ def roles_ensure() -> None:
     """Create the role groups if missing (also done by migration 0002; kept for fresh test databases)."""
     from django.contrib.auth.models import Group
 
-    from .roles import Role
+    from ..roles import Role
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
@@ -143,7 +143,7 @@ def organisation_ensure(*, name: str, kind: str, region: Region) -> Organisation
 
 def user_set_font_scale(*, user, font_scale: int) -> None:  # type: ignore[no-untyped-def]
     """A user's own display preference (大字模式)."""
-    from .models import FontScale
+    from ..models import FontScale
 
     user.font_scale = FontScale(font_scale)
     user.save(update_fields=["font_scale"])
@@ -158,8 +158,8 @@ def region_update_population(*, actor, region: Region, households: int | None, p
     from shequyun.audit import acting_as
     from shequyun.scoping import path_in_scope
 
-    from .permissions import has_role
-    from .roles import Role
+    from ..permissions import has_role
+    from ..roles import Role
 
     if not (actor.is_superuser or (has_role(actor, Role.ACCOUNT_ADMIN) and path_in_scope(actor, region.path))):
         raise PermissionDenied("只有本级或上级账号管理员可以维护户数和人口。")

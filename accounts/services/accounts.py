@@ -26,8 +26,8 @@ from shequyun.audit import AuditEventType, acting_as, record_event
 from shequyun.crypto import normalise
 from shequyun.notifications.services import notify
 
-from .gate import second_factor_required
-from .models import (
+from ..gate import second_factor_required
+from ..models import (
     AccountAnomaly,
     AnomalyKind,
     AnomalyStatus,
@@ -38,8 +38,8 @@ from .models import (
     RegionLevel,
     User,
 )
-from .permissions import AccountAction, can_manage_account, roles_allowed
-from .roles import Role
+from ..permissions import AccountAction, can_manage_account, roles_allowed
+from ..roles import Role
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -55,7 +55,9 @@ def generate_password(length: int = 12) -> str:
         chars = [secrets.choice(alphabet) for _ in range(length - 2)] + [secrets.choice(specials), secrets.choice(string.digits)]
         secrets.SystemRandom().shuffle(chars)
         candidate = "".join(chars)
-        if re.search(r"[A-Za-z]", candidate):
+        # It starts with a letter: a spreadsheet escapes a leading = + - @ (formula injection), and the password
+        # sheet must show exactly what to type.
+        if candidate[0].isalpha():
             return candidate
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from shequyun.audit import AuditEventType, record_event
 from shequyun.spreadsheets import read_table
 
-from .account_services import account_prepare, generate_password
-from .models import Organisation, OrganisationKind, Region, RegionLevel, User
-from .roles import Role
+from ..models import Organisation, OrganisationKind, Region, RegionLevel, User
+from ..roles import Role
+from .accounts import account_prepare, generate_password
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
