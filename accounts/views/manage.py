@@ -10,7 +10,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,9 @@ from shequyun import staging
 from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
+from shequyun.paging import paginate
 
+from ..filters import UserFilter
 from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
 from ..permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, manageable_accounts_filter
@@ -60,22 +61,10 @@ def _can_manage(request: HttpRequest, user: User, action: str = AccountAction.ED
 def account_list(request: HttpRequest) -> HttpResponse:
     if not _manageable_regions(request.user):
         raise PermissionDenied
-    queryset = (User.objects.visible_to(request.user).filter(manageable_accounts_filter(request.user))
-                .select_related("region", "organisation").prefetch_related("groups").distinct().order_by("region__code", "username"))
-    q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-    region = request.GET.get("region", "")
-    if region:
-        queryset = queryset.filter(region__code=region)
-    role = request.GET.get("role", "")
-    if role in Role.values:
-        queryset = queryset.filter(groups__name=role)
-    status = request.GET.get("status", "")
-    if status == "active":
-        queryset = queryset.filter(is_active=True)
-    elif status == "disabled":
-        queryset = queryset.filter(is_active=False)
+    base = (User.objects.visible_to(request.user).filter(manageable_accounts_filter(request.user))
+            .select_related("region", "organisation").prefetch_related("groups").order_by("region__code", "username"))
+    filterset = UserFilter(request.GET or None, queryset=base, request=request)
+    queryset = filterset.qs.distinct()
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             request=request, filename="账号清单.xlsx", title="账号清单",
@@ -84,13 +73,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
                    "、".join(str(Role(r).label) for r in u.role_slugs), mask(u.phone), mask(u.id_number),
                    "启用" if u.is_active else "停用"] for u in queryset[:20000]),
         )
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    locked = svc.locked_usernames(u.username for u in page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
+    paging = paginate(request, queryset)
+    locked = svc.locked_usernames(u.username for u in paging["page"].object_list)
     return render(request, "accounts/manage/list.html", {
-        "page": page, "locked": locked, "q": q, "region": region, "role": role, "status": status,
-        "regions": _manageable_regions(request.user), "roles": Role.choices, "querystring": params.urlencode(),
+        **paging, "locked": locked, "form": filterset.form, "regions": _manageable_regions(request.user),
         "open_anomalies": AccountAnomaly.objects.visible_to(request.user).filter(
             status=AnomalyStatus.OPEN).filter(account__in=User.objects.filter(manageable_accounts_filter(request.user))).count(),
     })
