@@ -120,11 +120,15 @@ def discovery_url() -> str:
     return settings.OIDC_OP_DISCOVERY_URL or f"{settings.OIDC_OP_ISSUER}/.well-known/openid-configuration"
 
 
+def discovery_cache_key() -> str:
+    return "oidc-discovery:" + hashlib.sha256(discovery_url().encode()).hexdigest()
+
+
 def discovery() -> dict[str, Any]:
     """The platform's OpenID Provider metadata (cached ``OIDC_DISCOVERY_CACHE_SECONDS``). Its ``issuer`` must be
     the configured one (OpenID Connect Discovery §4.3)."""
     url = discovery_url()
-    key = "oidc-discovery:" + hashlib.sha256(url.encode()).hexdigest()
+    key = discovery_cache_key()
     document = cache.get(key)
     if document is not None:
         return document
@@ -207,6 +211,17 @@ class PlatformBackend(OIDCAuthenticationBackend):
             return super().verify_token(token, **kwargs)
         except SuspiciousOperation as exc:  # mozilla-django-oidc: nonce mismatch, or no key matching the token
             raise PlatformRefusal("nonce" if "Nonce" in str(exc) else "invalid_token", detail=str(exc)) from exc
+
+    def retrieve_matching_jwk(self, token: Any) -> Any:
+        """The platform's published key that signed ``token``: only for the configured algorithm and a token that
+        names its key (``kid``); anything else (``alg: none``, another algorithm) is refused before any key is used."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise PlatformRefusal("invalid_token", detail=f"{type(exc).__name__}: {exc}") from exc
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO or not header.get("kid"):
+            raise PlatformRefusal("invalid_token", detail=f"header {header!r}: expected {self.OIDC_RP_SIGN_ALGO} with a kid")
+        return super().retrieve_matching_jwk(token)
 
     def _verify_jws(self, payload: Any, key: Any) -> dict[str, Any]:
         """PyJWT verifies the signature, and for the ID token also the issuer, the audience (this client) and the
