@@ -47,7 +47,7 @@ class UserFilter(PortalFilterSet):
 
     class Meta:
         model = User
-        fields = ["q", "region", "within", "is_active", "must_change_password", "role"]
+        fields = ["q", "region", "within", "is_active", "must_change_password", "role", "platform_id"]
 
     def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))

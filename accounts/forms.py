@@ -82,6 +82,10 @@ class AccountForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"), required=False, widget=forms.EmailInput(attrs=INPUT))
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={**INPUT, "inputmode": "numeric"}))
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False, widget=forms.TextInput(attrs=INPUT))
+    platform_id = forms.CharField(
+        label=_("统一身份标识"), max_length=255, required=False, widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off"}),
+        help_text=_("本人在统一身份认证平台的身份标识。关联后本人可用「统一身份认证登录」；留空则不关联。"),
+    )
 
     def __init__(self, *args, regions=(), organisations=None, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -120,7 +124,7 @@ class ReasonForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("账号表格（xlsx 或 csv）"), widget=forms.ClearableFileInput(attrs={**INPUT, "accept": ".xlsx,.csv"}),
-        help_text=_("列：用户名、姓名、区划代码、手机号、身份证号、电子邮箱、角色（可空，默认工作人员）。最多 10,000 行，5 MB。"),
+        help_text=_("列：用户名、姓名、区划代码、手机号、身份证号、电子邮箱、角色（可空，默认工作人员）、统一身份标识（可空）。最多 10,000 行，5 MB。"),
     )
 
 

@@ -4,7 +4,9 @@ A signed-in person may still have something to do before they may use the portal
 
 1. **enrol** a TOTP device, when one of their roles needs a second factor (``OTP_REQUIRED_ROLES``) and they have none;
 2. **verify** this sign-in with a TOTP code;
-3. **change their password** (first sign-in, after a reset, after ``PASSWORD_MAX_AGE_DAYS``).
+3. **change their password** (first sign-in, after a reset, after ``PASSWORD_MAX_AGE_DAYS``) — only when they
+   signed in with that password: a sign-in through the unified identity platform (accounts/oidc.py) used no local
+   password, and a platform that reports several factors (``amr``/``acr``) counts as the verify step.
 
 :func:`pending_step` says which, for any user and channel. It is enforced in three places that all call it:
 
@@ -40,6 +42,8 @@ class Step(StrEnum):
 #: URL names that stay reachable whatever step is pending, with the reason.
 EXEMPT: dict[str, str] = {
     "accounts:login": "signing in",
+    "accounts:oidc_authenticate": "signing in through the unified identity platform",
+    "accounts:oidc_callback": "signing in through the unified identity platform (the platform's answer)",
     "accounts:logout": "signing out is always possible",
     "accounts:otp_setup": "the enrol step itself",
     "accounts:otp_verify": "the verify step itself",
@@ -50,6 +54,9 @@ EXEMPT: dict[str, str] = {
     "readyz": "load-balancer readiness probe, no personal data",
     "api-token": "token issuance checks the second factor itself (the otp field)",
 }
+#: Session key of a sign-in through the unified identity platform, written by accounts/oidc.py after login():
+#: ``{"user": <pk>, "mfa": <the platform reported several factors>}``.
+PLATFORM_SESSION_KEY = "platform_sign_in"
 #: URL names reachable while only the password change is pending (after the second factor).
 PASSWORD_STEP_PAGES = {"accounts:password_change", "api-password"}
 
@@ -73,16 +80,28 @@ def has_confirmed_device(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_step(user: Any, *, verified: bool) -> Step | None:
+def pending_step(user: Any, *, verified: bool, local_password: bool = True) -> Step | None:
     """What ``user`` must do first, or None. ``verified``: this sign-in confirmed a TOTP code (a session that passed
-    the verify step, or a token issued with a code)."""
+    the verify step, or a token issued with a code) or came from a platform that used several factors.
+    ``local_password``: this sign-in used the portal's own password (False for the unified identity platform,
+    where the password rules do not apply)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if second_factor_required(user) and not verified:
         return Step.VERIFY if has_confirmed_device(user) else Step.ENROL
-    if user.must_change_password or user.password_expired:
+    if local_password and (user.must_change_password or user.password_expired):
         return Step.CHANGE_PASSWORD
     return None
+
+
+def session_channel(request: HttpRequest, user: Any) -> tuple[bool, bool]:
+    """``(verified, local_password)`` of a session-authenticated request, for :func:`pending_step`."""
+    verified = bool(getattr(user, "is_verified", lambda: False)())
+    session = getattr(request, "session", None)
+    platform = session.get(PLATFORM_SESSION_KEY) if session is not None else None
+    if not isinstance(platform, dict) or platform.get("user") != user.pk:
+        return verified, True
+    return verified or bool(platform.get("mfa")), False
 
 
 def blocks(step: Step, url_name: str) -> bool:
@@ -113,7 +132,8 @@ class GateMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        step = pending_step(user, verified=bool(getattr(user, "is_verified", lambda: False)()))
+        verified, local_password = session_channel(request, user)
+        step = pending_step(user, verified=verified, local_password=local_password)
         if step is None:
             return None
         match = request.resolver_match

@@ -189,6 +189,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     font_scale = models.PositiveSmallIntegerField(_("字号"), choices=FontScale.choices, default=FontScale.NORMAL)
+    # The person's identifier on the unified identity platform (统一身份认证, accounts/oidc.py); set by an account
+    # admin (accounts/identity.py), never by the platform. NULL when not linked, so that it can be unique.
+    platform_id = models.CharField(_("统一身份标识"), max_length=255, unique=True, null=True, blank=True)
 
     objects = UserManager()
     # DESIGN §10: `createsuperuser --noinput` with only DJANGO_SUPERUSER_USERNAME/PASSWORD; e-mail is optional.

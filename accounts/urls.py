@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import oidc
 from .views import manage as manage_views
 from .views import otp as otp_views
 from .views import portal as views
@@ -8,7 +9,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("logout/", oidc.PlatformAwareSignOutView.as_view(), name="logout"),
+    path("oidc/authenticate/", oidc.PlatformSignInView.as_view(), name="oidc_authenticate"),
+    path("oidc/callback/", oidc.PlatformCallbackView.as_view(), name="oidc_callback"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("preferences/font-scale/", views.font_scale, name="font_scale"),
     path("password/", manage_views.password_change, name="password_change"),

@@ -25,6 +25,13 @@ class AuditEventType(models.IntegerChoices):
     ACCOUNTS_IMPORTED = 125, _("账号批量导入")
     ANOMALY_REPORTED = 130, _("账号异常")
     OTP_ENROLLED = 131, _("绑定身份验证器")
+    # 15x: unified identity (统一身份认证, accounts/oidc.py)
+    PLATFORM_SIGN_IN = 150, _("统一身份认证登录")
+    PLATFORM_SIGN_IN_FAILED = 151, _("统一身份认证登录失败")
+    PLATFORM_ID_UNKNOWN = 152, _("统一身份未关联账号")
+    PLATFORM_ID_LINKED = 153, _("关联统一身份标识")
+    PLATFORM_ID_UNLINKED = 154, _("解除统一身份标识关联")
+    PLATFORM_SIGN_OUT = 155, _("退出统一身份认证平台")
     # 2xx: authorisation
     PERMISSION_DENIED = 200, _("越权访问被拒绝")
     GRANT_ADDED = 210, _("授予对象权限")

@@ -1,7 +1,7 @@
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 
-from accounts.gate import blocks, gate_message, pending_step
+from accounts.gate import blocks, gate_message, pending_step, session_channel
 
 
 class PortalGate(BasePermission):
@@ -15,8 +15,8 @@ class PortalGate(BasePermission):
         if user is None or not user.is_authenticated:
             return True  # IsAuthenticated answers 401
         by_token = isinstance(request.successful_authenticator, TokenAuthentication)
-        verified = by_token or bool(getattr(user, "is_verified", lambda: False)())
-        step = pending_step(user, verified=verified)
+        verified, local_password = (True, True) if by_token else session_channel(request._request, user)
+        step = pending_step(user, verified=verified, local_password=local_password)
         match = request._request.resolver_match
         if step is None or not blocks(step, match.view_name if match is not None else ""):
             return True

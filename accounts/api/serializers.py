@@ -77,6 +77,7 @@ class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField()
     password_expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_locked = serializers.SerializerMethodField()
+    platform_id = serializers.CharField(read_only=True, allow_null=True, help_text="统一身份标识（未关联时为 null）")
 
     class Meta:
         model = User
@@ -84,6 +85,7 @@ class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
         fields = [
             "id", "username", "full_name", "region", "region_name", "region_path", "organisation", "roles", "email",
             "phone", "id_number", "is_active", "is_locked", "must_change_password", "password_expires_at", "last_login",
+            "platform_id",
         ]
         read_only_fields = fields
 
@@ -117,6 +119,8 @@ class UserCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
     password = serializers.CharField(required=False, allow_blank=True, write_only=True, style={"input_type": "password"})
+    platform_id = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                        help_text="统一身份标识：关联后本人可通过统一身份认证登录")
 
 
 class UserUpdateSerializer(serializers.Serializer):
@@ -125,6 +129,8 @@ class UserUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    platform_id = serializers.CharField(required=False, allow_blank=True, max_length=255,
+                                        help_text="统一身份标识；空字符串解除关联")
 
 
 class RolesSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -27,6 +27,7 @@ from shequyun.crypto import normalise
 from shequyun.notifications.services import notify
 
 from ..gate import second_factor_required
+from ..identity import clean_platform_id, record_link_change
 from ..models import (
     AccountAnomaly,
     AnomalyKind,
@@ -156,7 +157,8 @@ def account_managers(user: User) -> list[User]:
 def account_prepare(
     *, actor: Any, username: str, full_name: str, region: Region, roles: Iterable[str] = (Role.STAFF.value,),
     organisation: Organisation | None = None, email: str = "", phone: str = "", id_number: str = "",
-    password: str | None = None, taken_usernames: set[str] | None = None,
+    password: str | None = None, taken_usernames: set[str] | None = None, platform_id: str = "",
+    taken_platform_ids: set[str] | None = None,
 ) -> tuple[User, set[str], str | None]:
     """Validate a new account without saving it: permission (raises PermissionDenied), then every field (raises
     ValidationError naming the fields). Used by :func:`user_create` and by the bulk import's validation report."""
@@ -176,7 +178,7 @@ def account_prepare(
     _clean_personal(errors, phone=phone, id_number=id_number, email=email)
     organisation = _organisation_for(region, organisation, errors)
     user = User(username=username, full_name=(full_name or "").strip(), region=region, organisation=organisation,
-                email=email or "")
+                email=email or "", platform_id=clean_platform_id(platform_id, errors, taken=taken_platform_ids))
     if password:
         try:
             password_validation.validate_password(password, user)
@@ -202,17 +204,21 @@ def user_create(*, actor: Any, password: str | None = None, **fields: Any) -> tu
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
     record_event(AuditEventType.ACCOUNT_CREATED, actor=actor, target=user, roles=sorted(roles))
+    record_link_change(actor=actor, user=user, before=None, after=user.platform_id)
     return user, initial
 
 
 @transaction.atomic
 def user_update(
     *, actor: Any, user: User, full_name: str | None = None, email: str | None = None, phone: str | None = None,
-    id_number: str | None = None, organisation: Organisation | None = None,
+    id_number: str | None = None, organisation: Organisation | None = None, platform_id: str | None = None,
 ) -> User:
+    """``platform_id``: the unified identity link (accounts/identity.py); None keeps it, "" removes it."""
     _require(actor, region=user.region, is_admin=_is_admin(user), action=AccountAction.EDIT)
     errors: dict[str, list[str]] = {}
     _clean_personal(errors, phone=phone, id_number=id_number, email=email)
+    linked_before = user.platform_id
+    linked_after = clean_platform_id(platform_id, errors, user=user) if platform_id is not None else linked_before
     if full_name is not None and not full_name.strip():
         errors.setdefault("full_name", []).append(_("请填写姓名。"))
     if organisation is not None and organisation.region_id != user.region_id:
@@ -235,9 +241,16 @@ def user_update(
     if organisation is not None:
         user.organisation = organisation
         changed.append("organisation")
+    if linked_after != linked_before:
+        user.platform_id = linked_after
+        changed.append("platform_id")
     if changed:
-        with acting_as(actor):
-            user.save(update_fields=changed)
+        try:
+            with acting_as(actor), transaction.atomic():
+                user.save(update_fields=changed)
+        except IntegrityError as exc:  # linked to another account at the same moment
+            raise ValidationError({"platform_id": [_("该统一身份标识已关联其他账号。")]}) from exc
+        record_link_change(actor=actor, user=user, before=linked_before, after=linked_after)
         # Which fields changed, never their values (personal data stays out of the audit trail).
         record_event(AuditEventType.ACCOUNT_UPDATED, actor=actor, target=user,
                      fields=sorted({f.removesuffix("_index") for f in changed}))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from shequyun.audit import AuditEventType, record_event
 from shequyun.spreadsheets import read_table
 
+from ..identity import record_imported_links, taken_platform_ids
 from ..models import Organisation, OrganisationKind, Region, RegionLevel, User
 from ..roles import Role
 from .accounts import account_prepare, generate_password
@@ -33,6 +34,7 @@ COLUMNS = {
     "id_number": ("身份证号", "id_number"),
     "email": ("电子邮箱", "邮箱", "email"),
     "roles": ("角色", "roles"),
+    "platform_id": ("统一身份标识", "platform_id"),
 }
 ROLE_NAMES = {str(label): value for value, label in Role.choices} | {v: v for v in Role.values}
 # Initial one-time passwords are 12 random characters (about 71 bits) and must be changed at first sign-in, where
@@ -79,6 +81,8 @@ def import_validate(*, actor: Any, rows: list[dict[str, Any]]) -> ImportReport:
         o.region_id: o for o in Organisation.objects.filter(region__in=regions.values(), kind=OrganisationKind.COMMITTEE)
     }
     seen: set[str] = set()
+    linked = taken_platform_ids(r.get("platform_id", "") for r in rows)
+    seen_links: set[str] = set()
     for row in rows:
         number = row["_row"]
         region = regions.get(row.get("region", ""))
@@ -89,24 +93,31 @@ def import_validate(*, actor: Any, rows: list[dict[str, Any]]) -> ImportReport:
         if name and name in seen:
             report.errors.append(RowError(number, "用户名", _("与文件中前面的行重复。")))
             continue
+        link = (row.get("platform_id") or "").strip()
+        if link and link in seen_links:
+            report.errors.append(RowError(number, "统一身份标识", _("与文件中前面的行重复。")))
+            continue
         try:
             user, roles, _pw = account_prepare(
                 actor=actor, username=row.get("username", ""), full_name=row.get("full_name", ""), region=region,
                 roles=_split_roles(row.get("roles", "")), email=row.get("email", ""),
                 organisation=_committee(committees, region) if region.level == RegionLevel.VILLAGE else None, phone=row.get("phone", ""),
-                id_number=row.get("id_number", ""), taken_usernames=taken,
+                id_number=row.get("id_number", ""), taken_usernames=taken, platform_id=link,
+                taken_platform_ids=linked,
             )
         except PermissionDenied:
             report.errors.append(RowError(number, "区划代码", _("您无权为 %(r)s 开通该账号。") % {"r": region.name}))
             continue
         except ValidationError as exc:
             labels = {"username": "用户名", "full_name": "姓名", "roles": "角色", "phone": "手机号", "id_number": "身份证号",
-                      "email": "电子邮箱", "organisation": "所属组织"}
+                      "email": "电子邮箱", "organisation": "所属组织", "platform_id": "统一身份标识"}
             for field_name, messages in exc.message_dict.items():
                 for message in messages:
                     report.errors.append(RowError(number, labels.get(field_name, field_name), message))
             continue
         seen.add(name)
+        if link:
+            seen_links.add(link)
         report.rows.append({"user": user, "roles": roles, "_row": number})
     return report
 
@@ -159,4 +170,5 @@ def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, 
     # bulk_create bypasses django-auditlog's signals, so the import itself is the audit record.
     record_event(AuditEventType.ACCOUNTS_IMPORTED, actor=actor, count=len(users),
                  usernames=[u.username for u in users][:10_000])
+    record_imported_links(actor=actor, users=users)
     return credentials

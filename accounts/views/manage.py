@@ -95,7 +95,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
             user, initial = svc.user_create(
                 actor=request.user, username=data["username"], full_name=data["full_name"], region=data["region"],
                 organisation=data["organisation"], roles=data["roles"], email=data["email"], phone=data["phone"],
-                id_number=data["id_number"],
+                id_number=data["id_number"], platform_id=data["platform_id"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -114,7 +114,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, editing=True,
         organisations=Organisation.objects.filter(region=user.region),
         initial={"full_name": user.full_name, "organisation": user.organisation, "email": user.email,
-                 "masked_phone": mask(user.phone), "masked_id_number": mask(user.id_number)},
+                 "masked_phone": mask(user.phone), "masked_id_number": mask(user.id_number),
+                 "platform_id": user.platform_id or ""},
     )
     if request.method == "POST":
         if not can_manage:
@@ -125,7 +126,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 svc.user_update(actor=request.user, user=user, full_name=data["full_name"], email=data["email"],
                                 phone=data["phone"] or ("" if data.get("clear_phone") else None),
                                 id_number=data["id_number"] or ("" if data.get("clear_id_number") else None),
-                                organisation=data["organisation"] or None)
+                                organisation=data["organisation"] or None, platform_id=data["platform_id"])
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

@@ -149,6 +149,8 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.SprayGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Sign-in through the unified identity platform (accounts/oidc.py): answers only the platform's callback.
+    "accounts.oidc.PlatformBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -433,6 +435,40 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],  # documents shown inline: 'self' (InlineDocumentFramingMiddleware)
     },
 }
+
+# --- Unified identity (统一身份认证: the city's OpenID Connect platform; accounts/oidc.py, README) ----------
+# Off unless an issuer (or a discovery URL) and a client are set: then the sign-in page offers 「统一身份认证登录」.
+# Endpoints come from the platform's discovery document; an OIDC_OP_*_ENDPOINT set here replaces the discovered one.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").rstrip("/")
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "")  # default: <issuer>/.well-known/openid-configuration
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")  # end_session_endpoint (RP-initiated logout)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)  # client_secret_basic instead of _post
+OIDC_IDENTIFIER_CLAIM = os.environ.get("OIDC_IDENTIFIER_CLAIM", "sub")  # the claim an account is linked by
+# The ID token's amr / acr values that mean the person signed in with more than one factor: the portal's own second
+# factor (TOTP) is then satisfied for this sign-in.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
+OIDC_RP_INITIATED_LOGOUT = env_bool("OIDC_RP_INITIATED_LOGOUT", True)  # sign-out also ends the platform session
+OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))  # clock skew allowed on exp / iat
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))  # seconds, every call to the platform
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_DISCOVERY_CACHE_SECONDS = int(os.environ.get("OIDC_DISCOVERY_CACHE_SECONDS", "3600"))
+if OIDC_OP_ISSUER or OIDC_OP_DISCOVERY_URL:
+    # Sign-out is a form posted to the portal that redirects to the platform's end-session endpoint: form-action
+    # must allow that origin (redirects after a form submission are checked against it).
+    from urllib.parse import urlsplit as _urlsplit
+
+    _platform_origins = {f"{_p.scheme}://{_p.netloc}" for _p in map(_urlsplit, [
+        OIDC_OP_ISSUER, OIDC_OP_DISCOVERY_URL, OIDC_OP_LOGOUT_ENDPOINT]) if _p.scheme and _p.netloc}
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(_platform_origins)
 
 # --- Operations -------------------------------------------------------------------------------------------------
 # Backups (manage.py backup / restore, the daily task): a folder or s3://bucket/prefix, kept this many days.
