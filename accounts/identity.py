@@ -2,7 +2,7 @@
 ``User.platform_id``.
 
 An account admin writes the link — in the browser (account page), the API (``platform_id`` on
-``/api/v1/accounts/users/``) or the bulk import (column 统一身份标识) — always through accounts/account_services.py
+``/api/v1/accounts/users/``) or the bulk import (column 统一身份标识) — always through accounts/services/accounts.py
 under the tiered rule; the platform itself never does (accounts/oidc.py only reads it). Every change of a link is
 an audit event (linked / unlinked).
 """

@@ -42,7 +42,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from shequyun.audit import AuditEventType, record_event
 
 from .gate import PLATFORM_SESSION_KEY
-from .views import SignOutView
+from .views.portal import SignOutView
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +256,7 @@ class PlatformBackend(OIDCAuthenticationBackend):
         return {**info, **payload}
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
-        from .account_services import user_is_locked
+        from .services.accounts import user_is_locked
 
         claims = self.get_userinfo(access_token, id_token, payload)
         value = claims.get(settings.OIDC_IDENTIFIER_CLAIM)
@@ -282,7 +282,7 @@ class PlatformBackend(OIDCAuthenticationBackend):
 
 def refused(request: HttpRequest, refusal: PlatformRefusal) -> HttpResponse:
     """Audit the refusal and tell the person why, and whom to ask."""
-    from .account_services import account_managers
+    from .services.accounts import account_managers
 
     if hasattr(request, "session"):
         request.session.pop(ID_TOKEN_SESSION_KEY, None)

@@ -286,7 +286,7 @@ def test_disabling_an_account_ends_its_platform_session(client, platform, make_u
     user = make_user("dongming", platform_id=platform.identifier("zhang.wei"))
     platform.sign_in(client, "zhang.wei")
     assert client.get("/").status_code == 200
-    from accounts.account_services import user_disable
+    from accounts.services.accounts import user_disable
 
     user_disable(actor=admin, user=user)
     assert client.get("/")["Location"].startswith("/accounts/login/")

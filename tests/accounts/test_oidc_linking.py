@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from accounts.account_services import user_update
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services.accounts import user_update
 from shequyun.models import AuditEvent, AuditEventType
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_two_admins_linking_one_identifier_at_once_get_a_400_not_a_500(street_ad
     first, second = make_user("dongming"), make_user("dongming")
     user_update(actor=street_admin, user=first, platform_id="SH-RACE")
     # The second admin's check ran before the first one saved: the unique constraint still says no, as a 400.
-    monkeypatch.setattr("accounts.account_services.clean_platform_id", lambda value, errors, **kw: value)
+    monkeypatch.setattr("accounts.services.accounts.clean_platform_id", lambda value, errors, **kw: value)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as raised:
