@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import Organisation, Region
+from shequyun.api import DisplayField
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -12,7 +13,7 @@ from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 class RegionSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region_attr = None
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city has none
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = DisplayField(source="level")
 
     class Meta:
         model = Region
@@ -45,7 +46,7 @@ class RegionDetailSerializer(RegionSerializer):
 
 class OrganisationSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = RegionCodeField()
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="kind")
 
     class Meta:
         model = Organisation

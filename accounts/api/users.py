@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -109,8 +110,10 @@ class UserFilter(PortalFilterSet):
         fields = ["region", "is_active", "must_change_password", "role"]
 
     def filter_manageable(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        rule = manageable_accounts_filter(self.request.user)
-        return queryset.filter(rule).distinct() if value else queryset.exclude(pk__in=queryset.filter(rule).values("pk"))
+        # EXISTS, not a join + DISTINCT over every user column: the rule's joins (groups, parent region) stay in a
+        # correlated subquery, so the page and its COUNT read each account once.
+        managed = Exists(User._base_manager.filter(manageable_accounts_filter(self.request.user), pk=OuterRef("pk")))
+        return queryset.filter(managed) if value else queryset.exclude(managed)
 
 
 @extend_schema(tags=["accounts"])
