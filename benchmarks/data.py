@@ -517,7 +517,7 @@ class Generator:
         named = [self.users_of[self.regions.by_code[code]][0] for code in BENCH_USERS.values()]
 
         def make(i: int) -> Notification:
-            recipient = named[i % 3] if i % 10 == 0 else people[i % len(people)]
+            recipient = named[(i // 3) % 3] if i % 3 == 0 else people[i % len(people)]  # a full inbox each
             return Notification(recipient_id=recipient, title=f"基准通知{i:06d}", body="", url="/scenarios/",
                                 dedupe_key=f"bench:{i}", read_at=self.now if i % 3 else None)
 

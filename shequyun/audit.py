@@ -126,7 +126,8 @@ _LOADED = "_audit_loaded_values"
 
 
 def _remember_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """post_init / post_save: keep the field values as they are in the database now (one dict copy)."""
+    """post_init / post_save: keep the field values as they are in the database now (one dict copy; JSON values
+    are copied deeply, so a change made in place still shows in the diff)."""
     values = instance.__dict__
     update_fields = kwargs.get("update_fields")
     loaded = values.get(_LOADED)
@@ -134,15 +135,19 @@ def _remember_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
         for name in update_fields:
             attname = sender._meta.get_field(name).attname
             if attname in values:
-                value = values[attname]
-                loaded[attname] = copy.deepcopy(value) if type(value) in (dict, list) else value
+                loaded[attname] = copy.deepcopy(values[attname])
         return
     snapshot = values.copy()
     snapshot.pop(_LOADED, None)
-    for name, value in snapshot.items():  # a JSON value changed in place must still show in the diff
-        if type(value) in (dict, list):
-            snapshot[name] = copy.deepcopy(value)
+    for attname in _JSON_ATTNAMES[sender]:
+        value = snapshot.get(attname)
+        if value is not None and not isinstance(value, str | int | float | bool):
+            snapshot[attname] = copy.deepcopy(value)
     values[_LOADED] = snapshot
+
+
+#: model → attnames of its JSON fields (filled by install_loaded_values).
+_JSON_ATTNAMES: dict[Any, tuple[str, ...]] = {}
 
 
 def _as_loaded(sender: Any, instance: Any) -> Any:
@@ -181,10 +186,12 @@ def install_loaded_values() -> None:
     :func:`_log_update`, for every model it records. Called once from AppConfig.ready, after auditlog's own."""
     from auditlog.receivers import check_disable, log_update
     from auditlog.registry import auditlog
+    from django.db.models import JSONField
     from django.db.models.signals import post_init, post_save, pre_save
 
     receiver = check_disable(_log_update)
     for model in auditlog.get_models():
+        _JSON_ATTNAMES[model] = tuple(f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField))
         if not pre_save.disconnect(sender=model, dispatch_uid=auditlog._dispatch_uid(pre_save, log_update)):
             continue  # not registered for updates
         pre_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"audit_update_{model._meta.label_lower}")
