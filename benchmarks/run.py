@@ -502,7 +502,8 @@ def _wrk(wrk: str, port: int, method: str, path: str, header: str, seconds: int)
 
 # -- report ----------------------------------------------------------------------------------------------------------
 def table(results: dict[str, Any]) -> str:
-    lines = [f"Benchmarks on {results['database']} ({results['date']}, {results['machine']}), medians of "
+    lines = [f"Benchmarks on {results['database']} ({results['date']}, {results['machine']}, load average "
+             f"{results['load_average']['start'][0]} → {results['load_average']['end'][0]}), medians of "
              f"{results['repeat']} runs", ""]
     p1 = results.get("P1", {})
     if p1:
@@ -585,6 +586,7 @@ def main() -> None:
     setup()
     from django.db import connection
 
+    load_before = os.getloadavg()
     bench = Bench(args.repeat)
     only = {p.strip().upper() for p in args.only.split(",") if p.strip()}
     parts: list[tuple[str, Callable[[], None]]] = [
@@ -606,6 +608,8 @@ def main() -> None:
 
     results = {"date": timezone.localdate().isoformat(), "database": database, "repeat": args.repeat,
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "load_average": {"start": [round(x, 2) for x in load_before],
+                                "end": [round(x, 2) for x in os.getloadavg()]},
                "targets": TARGETS, **bench.results}
     sys.stdout.write(table(results) + "\n")
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / f"{results['date']}-{database}.json"
