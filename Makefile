@@ -8,14 +8,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help install install-dev run serve migrate seed test test-night harden bench lint messages requirements clean static smoke backup restore ops-check
+.PHONY: help install install-dev run serve migrate seed test test-night harden bench bench-data bench-micro bench-tools lint messages requirements clean static smoke backup restore ops-check
 
 help:
 	@echo "make run    install, migrate, load the Shanghai divisions and demo accounts, serve http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make test-night  the suite at 23:30 on New Year's Eve (Shanghai), subprocesses included (needs faketime)"
 	@echo "make harden  schemathesis over the whole OpenAPI as a non-superuser admin"
-	@echo "make bench  benchmarks (speed targets live here, never in tests)"
+	@echo "make bench-data  Shanghai-scale bench data in BENCH_DATABASE_URL (default var/bench.sqlite3; minutes)"
+	@echo "make bench  benchmarks P1-P7 on that data: a table and benchmarks/results/<date>-<database>.json"
+	@echo "make bench-micro  the pytest-benchmark micro benchmarks (speed targets live here, never in tests)"
 	@echo "make lint   ruff"
 	@echo "make static     collect static files with the production settings (scripts/build-static, as the Dockerfile)"
 	@echo "make smoke      the production path: build-static, gunicorn on loopback, pages, headers, CSP, health"
@@ -69,7 +71,29 @@ test-night: install-dev
 harden: install-dev
 	bash scripts/harden.sh
 
-bench: install-dev
+# Benchmarks run on their own database, never the development one: PostgreSQL with
+#   make bench-data bench BENCH_DATABASE_URL=postgres://shequyun:shequyun@127.0.0.1:5432/shequyun_bench
+BENCH_DATABASE_URL ?= sqlite:///$(abspath var)/bench.sqlite3
+BENCH_ARGS ?=
+
+bench-data: install-dev
+	@mkdir -p var
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) migrate --noinput -v0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) load_divisions
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(MANAGE) bench_data
+
+# wrk (Debian's package) drives the HTTP part (P7); installed here when missing and we may.
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+	  else echo "wrk is missing (apt-get install wrk): the HTTP part (P7) is skipped" >&2; fi; \
+	fi
+
+bench: install-dev bench-tools
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m benchmarks.run $(BENCH_ARGS)
+
+bench-micro: install-dev
 	$(PY) -m pytest benchmarks -m bench --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)
 
 lint: install-dev

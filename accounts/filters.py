@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, Region, RegionLevel, User
-from accounts.permissions import manageable_accounts_filter
+from accounts.permissions import managed_by
 from accounts.roles import Role
 from shequyun.filters import PortalFilterSet, RegionSubtreeFilter, StrictBooleanFilter
 
@@ -53,5 +53,5 @@ class UserFilter(PortalFilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
     def filter_manageable(self, queryset, name, value):  # type: ignore[no-untyped-def]
-        rule = manageable_accounts_filter(self.request.user)
-        return queryset.filter(rule).distinct() if value else queryset.exclude(pk__in=queryset.filter(rule).values("pk"))
+        managed = managed_by(self.request.user)
+        return queryset.filter(managed) if value else queryset.exclude(managed)

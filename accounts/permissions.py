@@ -111,6 +111,16 @@ def manageable_accounts_filter(actor: Any):  # type: ignore[no-untyped-def]
     return own_staff | (Q(region__parent=own) & admin)
 
 
+def managed_by(actor: Any):  # type: ignore[no-untyped-def]
+    """The same rule as an EXISTS condition on User rows: the rule's joins (groups, parent region) stay inside a
+    correlated subquery, so lists and their COUNTs read each account once and need no DISTINCT."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    user_model = get_user_model()
+    return Exists(user_model._base_manager.filter(manageable_accounts_filter(actor), pk=OuterRef("pk")))
+
+
 def _admin_ids():  # type: ignore[no-untyped-def]
     from django.contrib.auth import get_user_model
 

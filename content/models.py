@@ -127,6 +127,7 @@ class ContentItem(models.Model):
             models.Index(fields=["status", "expire_at"], name="content_status_expire"),
             models.Index(fields=["audience", "status"], name="content_audience_status"),
             models.Index(fields=["current_step_region", "status"], name="content_step_region"),
+            models.Index(fields=["-updated_at", "-id"], name="content_default_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(is_time_bound=False) | Q(expire_at__isnull=False),

@@ -162,6 +162,7 @@ class Resource(models.Model):
         indexes = [
             models.Index(fields=["status", "catalogue"], name="resource_status_catalogue"),
             models.Index(fields=["name"], name="resource_name"),
+            models.Index(fields=["-updated_at", "-id"], name="resource_default_order"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], condition=Q(revision_of__isnull=True),

@@ -89,6 +89,7 @@ class Scenario(models.Model):
             models.Index(fields=["status", "category"], name="scenario_status_category"),
             models.Index(fields=["developer_name"], name="scenario_developer"),
             models.Index(fields=["name"], name="scenario_name"),
+            models.Index(fields=["-updated_at", "-id"], name="scenario_default_order"),  # the inventory's order
         ]
         constraints = [
             models.CheckConstraint(

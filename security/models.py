@@ -160,7 +160,8 @@ class Incident(models.Model):
         verbose_name = _("安全事件")
         verbose_name_plural = _("安全事件")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "ack_due_at"], name="incident_status_due")]
+        indexes = [models.Index(fields=["status", "ack_due_at"], name="incident_status_due"),
+                   models.Index(fields=["-created_at", "-id"], name="incident_default_order")]
         constraints = [
             models.CheckConstraint(condition=Q(detected_at__gte=models.F("started_at")),
                                    name="incident_detected_after_start"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import get_language
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -108,6 +109,31 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return self.scoped_model._default_manager.visible_to(user)
+
+
+#: (model field, language) → {value: label}: the labels of a choice field, translated once per language.
+_LABELS: dict[tuple[Any, str | None], dict[Any, str]] = {}
+
+
+class DisplayField(serializers.CharField):
+    """The label of a model field's choice (``"online"`` → ``"运行中"``), read only. Same output as
+    ``CharField(source="get_status_display")`` but looked up in a table translated once per language, instead of
+    calling the model method (and resolving a lazy translation) on every row: ``DisplayField(source="status")``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        self.model_field = parent.Meta.model._meta.get_field(self.source)
+
+    def to_representation(self, value: Any) -> str:
+        key = (self.model_field, get_language())
+        labels = _LABELS.get(key)
+        if labels is None:
+            labels = _LABELS[key] = {choice: str(label) for choice, label in self.model_field.flatchoices}
+        return labels.get(value, value)
 
 
 class ScopedQuerysetMixin:

@@ -12,6 +12,7 @@ class ShequyunConfig(AppConfig):
         from . import audit  # connects the sign-in / sign-out / failure receivers
 
         audit.install_region_paths()
+        audit.install_loaded_values()  # audited saves read no row back
         from .models import WorkdayOverride
         from .workdays import invalidate_overrides
 

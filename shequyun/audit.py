@@ -7,6 +7,7 @@ lockouts, exports, permission denials — goes through :func:`record_event`.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from auditlog.context import set_actor
@@ -18,7 +19,7 @@ from django.http import HttpRequest
 from .models import AuditEvent, AuditEventType
 
 __all__ = ["AuditEventType", "acting_as", "audit_region_path", "change_entries_visible_to", "client_ip",
-           "events_visible_to", "record_bulk_change", "record_event"]
+           "events_visible_to", "install_loaded_values", "record_bulk_change", "record_event"]
 
 #: auditlog's context manager: wrap Celery work in ``with acting_as(user):`` so field diffs name the actor.
 acting_as = set_actor
@@ -118,6 +119,85 @@ def install_region_paths() -> None:
     for model in apps.get_models(include_auto_created=True):
         if not hasattr(model, "get_additional_data"):
             model.get_additional_data = _additional_data
+
+
+#: Where each audited instance keeps the values it was loaded with (or last saved with).
+_LOADED = "_audit_loaded_values"
+
+
+def _remember_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_init / post_save: keep the field values as they are in the database now (one dict copy; JSON values
+    are copied deeply, so a change made in place still shows in the diff)."""
+    values = instance.__dict__
+    update_fields = kwargs.get("update_fields")
+    loaded = values.get(_LOADED)
+    if update_fields and loaded is not None:  # only these columns were written
+        for name in update_fields:
+            attname = sender._meta.get_field(name).attname
+            if attname in values:
+                loaded[attname] = copy.deepcopy(values[attname])
+        return
+    snapshot = values.copy()
+    snapshot.pop(_LOADED, None)
+    for attname in _JSON_ATTNAMES[sender]:
+        value = snapshot.get(attname)
+        if value is not None and not isinstance(value, str | int | float | bool):
+            snapshot[attname] = copy.deepcopy(value)
+    values[_LOADED] = snapshot
+
+
+#: model → attnames of its JSON fields (filled by install_loaded_values).
+_JSON_ATTNAMES: dict[Any, tuple[str, ...]] = {}
+
+
+def _as_loaded(sender: Any, instance: Any) -> Any:
+    """A copy of ``instance`` with the values it was loaded with, or None when some column was never loaded
+    (deferred fields): then the row is read back, as django-auditlog does by default."""
+    loaded = instance.__dict__.get(_LOADED)
+    if loaded is None or any(f.attname not in loaded for f in sender._meta.concrete_fields):
+        return None
+    old = sender.__new__(sender)
+    old.__dict__.update(loaded)
+    return old
+
+
+def _log_update(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """django-auditlog's pre_save receiver without its re-read of the row: the old values come from the instance
+    (remembered when it was loaded — services load under ``select_for_update``, so that is the row as it is)."""
+    from auditlog.receivers import _create_log_entry
+    from django.conf import settings as django_settings
+
+    if instance._state.adding or instance.pk is None:
+        return
+    old = _as_loaded(sender, instance)
+    if old is None:
+        from auditlog.models import _get_manager_from_settings
+
+        old = _get_manager_from_settings(sender).filter(pk=instance.pk).first()
+    from auditlog import get_logentry_model
+
+    _create_log_entry(action=get_logentry_model().Action.UPDATE, instance=instance, sender=sender, diff_old=old,
+                      diff_new=instance, fields_to_check=kwargs.get("update_fields"),
+                      use_json_for_changes=django_settings.AUDITLOG_STORE_JSON_CHANGES)
+
+
+def install_loaded_values() -> None:
+    """Replace django-auditlog's update receiver (which SELECTs the old row before every audited save) with
+    :func:`_log_update`, for every model it records. Called once from AppConfig.ready, after auditlog's own."""
+    from auditlog.receivers import check_disable, log_update
+    from auditlog.registry import auditlog
+    from django.db.models import JSONField
+    from django.db.models.signals import post_init, post_save, pre_save
+
+    receiver = check_disable(_log_update)
+    for model in auditlog.get_models():
+        _JSON_ATTNAMES[model] = tuple(f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField))
+        if not pre_save.disconnect(sender=model, dispatch_uid=auditlog._dispatch_uid(pre_save, log_update)):
+            continue  # not registered for updates
+        pre_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"audit_update_{model._meta.label_lower}")
+        for signal in (post_init, post_save):
+            signal.connect(_remember_loaded, sender=model, weak=False,
+                           dispatch_uid=f"audit_loaded_{signal is post_save}_{model._meta.label_lower}")
 
 
 def _auditor_prefix(user: Any) -> str | None:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from accounts.models import Organisation, Region, User
 from accounts.roles import Role
 from accounts.services import accounts as svc
-from shequyun.api import ScopedPrimaryKeyRelatedField
+from shequyun.api import DisplayField, ScopedPrimaryKeyRelatedField
 from shequyun.crypto import mask
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
@@ -16,7 +16,7 @@ from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 class RegionSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region_attr = None
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city has none
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = DisplayField(source="level")
 
     class Meta:
         model = Region
@@ -49,7 +49,7 @@ class RegionDetailSerializer(RegionSerializer):
 
 class OrganisationSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = RegionCodeField()
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="kind")
 
     class Meta:
         model = Organisation

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from shequyun.audit import AuditEventType, acting_as, record_event
+from shequyun.audit import AuditEventType, acting_as, record_bulk_change, record_event
 from shequyun.crypto import normalise
 from shequyun.notifications.services import notify
 
@@ -456,9 +456,13 @@ def password_expiry_reminders(*, today: Any = None, batch_size: int = 2000) -> i
                 batch = []
         if batch:
             sent += _remind(batch, days, expiry_day)
-    User.objects.filter(is_active=True, must_change_password=False, password_changed_at__lte=now - max_age).update(
-        must_change_password=True
-    )
+    expired = list(User.objects.filter(is_active=True, must_change_password=False,
+                                       password_changed_at__lte=now - max_age).values_list("pk", flat=True))
+    for ids in (expired[i:i + batch_size] for i in range(0, len(expired), batch_size)):
+        with transaction.atomic():  # one audit row per batch (auditlog does not see QuerySet.update)
+            User.objects.filter(pk__in=ids).update(must_change_password=True)
+            record_bulk_change(model=User, ids=ids, action="update", reason="password_expired",
+                               changes={"must_change_password": True})
     return sent
 
 

@@ -24,7 +24,7 @@ from shequyun.paging import paginate
 from ..filters import UserFilter
 from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
-from ..permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, manageable_accounts_filter
+from ..permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, managed_by
 from ..roles import Role
 from ..services import accounts as svc
 from ..services.imports import ImportReport, import_commit, import_validate, parse_spreadsheet
@@ -61,10 +61,10 @@ def _can_manage(request: HttpRequest, user: User, action: str = AccountAction.ED
 def account_list(request: HttpRequest) -> HttpResponse:
     if not _manageable_regions(request.user):
         raise PermissionDenied
-    base = (User.objects.visible_to(request.user).filter(manageable_accounts_filter(request.user))
+    base = (User.objects.visible_to(request.user).filter(managed_by(request.user))
             .select_related("region", "organisation").prefetch_related("groups").order_by("region__code", "username"))
     filterset = UserFilter(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs.distinct()
+    queryset = filterset.qs
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             request=request, filename="账号清单.xlsx", title="账号清单",
@@ -78,7 +78,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/manage/list.html", {
         **paging, "locked": locked, "form": filterset.form, "regions": _manageable_regions(request.user),
         "open_anomalies": AccountAnomaly.objects.visible_to(request.user).filter(
-            status=AnomalyStatus.OPEN).filter(account__in=User.objects.filter(manageable_accounts_filter(request.user))).count(),
+            status=AnomalyStatus.OPEN).filter(account__in=User.objects.filter(managed_by(request.user))).count(),
     })
 
 
@@ -218,7 +218,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def anomaly_list(request: HttpRequest) -> HttpResponse:
     queryset = (AccountAnomaly.objects.visible_to(request.user)
-                .filter(account__in=User.objects.filter(manageable_accounts_filter(request.user)))
+                .filter(account__in=User.objects.filter(managed_by(request.user)))
                 .select_related("account", "account__region", "reported_by").order_by("status", "-created_at"))
     if request.method == "POST":
         anomaly = queryset.filter(pk=request.POST.get("anomaly", "0") if request.POST.get("anomaly", "").isdigit() else 0).first()

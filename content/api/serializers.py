@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 from accounts.models import RegionLevel
+from shequyun.api import DisplayField
 
 from ..models import (
     Check,
@@ -59,8 +60,8 @@ class ContentItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience_name = serializers.CharField(source="audience.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = DisplayField(source="kind")
+    status_display = DisplayField(source="status")
     current_step_name = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
 
@@ -284,7 +285,7 @@ class FeedbackSerializer(RegionNamingMixin, serializers.ModelSerializer):
     handler_level = serializers.CharField(source="handler_region.level", read_only=True)
     raised_by = serializers.CharField(source="raised_by.display_name", read_only=True)
     answered_by = serializers.SerializerMethodField()
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     overdue = serializers.SerializerMethodField()
 
     class Meta:

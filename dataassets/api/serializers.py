@@ -33,6 +33,7 @@ from dataassets.models import (
     SharingStatus,
     SharingType,
 )
+from shequyun.api import DisplayField
 
 
 def inline_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -74,9 +75,9 @@ class ResourceSerializer(RegionNamingMixin, serializers.ModelSerializer):
     status = inline_choice(ResourceStatus.choices, read_only=True)
     collection_frequency = inline_choice(Frequency.choices, read_only=True)
     update_frequency = inline_choice(Frequency.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    sharing_type_display = serializers.CharField(source="get_sharing_type_display", read_only=True)
-    open_type_display = serializers.CharField(source="get_open_type_display", read_only=True)
+    status_display = DisplayField(source="status")
+    sharing_type_display = DisplayField(source="sharing_type")
+    open_type_display = DisplayField(source="open_type")
     item_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -223,7 +224,7 @@ class SharingRequestSerializer(serializers.ModelSerializer):
     requester_org = DataOrganisationRefSerializer(read_only=True)
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     status = inline_choice(SharingStatus.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     available_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -261,7 +262,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     kind = inline_choice(ObjectionKind.choices, read_only=True)
     status = inline_choice(ObjectionStatus.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     responsible_org = DataOrganisationRefSerializer(read_only=True, allow_null=True)
     objector_org = DataOrganisationRefSerializer(read_only=True)
     current_due = serializers.DateField(read_only=True, allow_null=True)
@@ -319,8 +320,8 @@ class QualityIssueSerializer(serializers.ModelSerializer):
     provider = DataOrganisationRefSerializer(read_only=True)
     kind = inline_choice(QualityKind.choices, read_only=True)
     status = inline_choice(QualityStatus.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = DisplayField(source="status")
+    kind_display = DisplayField(source="kind")
 
     class Meta:
         model = QualityIssue

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 from scenarios.models import Application, Category, Scenario, ScenarioEvent
+from shequyun.api import DisplayField
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -18,8 +19,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 class ScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    category_display = DisplayField(source="category")
+    status_display = DisplayField(source="status")
     building_unit = serializers.CharField(source="building_unit.name", read_only=True)
     developer = serializers.SerializerMethodField()
     protection_level = serializers.IntegerField(source="assessment.protection_level", read_only=True, allow_null=True,
@@ -62,7 +63,7 @@ class PublicScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
     """The published inventory: online scenarios, no personal data."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = DisplayField(source="category")
     building_unit = serializers.CharField(source="building_unit.name", read_only=True)
 
     class Meta:
@@ -91,6 +92,8 @@ class ScenarioWriteSerializer(serializers.Serializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    """An application with its scenario; the region names of a whole page in one query (PathNamesListSerializer)."""
+
     scenario = ScenarioSerializer(read_only=True)
     status = serializers.CharField(source="scenario.status", read_only=True)
     risk_report = serializers.SerializerMethodField()
@@ -98,9 +101,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
+        list_serializer_class = PathNamesListSerializer
         fields = ["id", "scenario", "status", "function_summary", "operating_mechanism", "integration_needs",
                   "developer_info", "behaviour_plan", "risk_report", "submitted_at", "decided_at", "missing"]
         read_only_fields = fields
+
+    def regions_of(self, items: list[Application]) -> list[Any]:
+        return [item.scenario.region for item in items]
 
     def get_risk_report(self, obj: Application) -> dict[str, Any] | None:
         if not obj.risk_report:
@@ -111,7 +118,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_missing(self, obj: Application) -> dict[str, list[str]]:
         from scenarios.services import application_missing
 
-        return application_missing(obj.scenario) if obj.scenario.status == "draft" else {}
+        return application_missing(obj.scenario, application=obj) if obj.scenario.status == "draft" else {}
 
 
 class ApplicationWriteSerializer(serializers.Serializer):

@@ -155,7 +155,8 @@ class PublicScenarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Onboarding applications with their actions: submit, approve, return, reject, file."""
 
-    queryset = Application.objects.select_related("scenario", "scenario__region", "scenario__building_unit").order_by(
+    queryset = Application.objects.select_related(
+        "scenario", "scenario__region", "scenario__building_unit", "scenario__assessment").order_by(
         "-scenario__updated_at", "-id")
     serializer_class = ApplicationSerializer
     lookup_value_regex = ID_PATTERN

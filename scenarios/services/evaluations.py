@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +20,6 @@ from shequyun.workdays import calendar
 
 from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
 from ..permissions import (
-    EVALUATION_FILLER,
-    campaign_region_for,
     evaluators_at,
     may_apply_for,
     may_evaluate,
@@ -217,34 +216,51 @@ def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Ev
     return evaluation
 
 
-def _campaign_evaluators(scenario: Scenario) -> list[User]:
-    """The evaluators of the campaign that covers ``scenario`` (they asked for the rectification)."""
-    return list(evaluators_at([campaign_region_for(scenario.region)]))
-
-
-def evaluation_reminders(*, today: dt.date | None = None) -> int:
-    """Remind evaluators of evaluations due within 3 working days (once) and overdue ones (once a day); flag
-    scenarios past their rectification deadline (once per deadline). Idempotent through notification keys."""
+def evaluation_reminders(*, today: dt.date | None = None, listed: int = 30) -> int:
+    """One digest per evaluator per day: the evaluations they fill that are due within 3 working days or overdue,
+    and the scenarios past their rectification deadline in their campaign's area. Idempotent (the digest's key is
+    the day and its content: a second run the same day sends nothing; an item that appears later that day sends a
+    new digest). A fixed number of queries plus one ``notify`` per group of people with the same digest (people of
+    one campaign region), whatever the number of evaluations."""
     today = today or timezone.localdate()
+    horizon = calendar.add_working_days(today, 4)  # due before the 4th working day = at most 3 working days left
+    lines_of: dict[int, list[tuple[int, str]]] = {}  # campaign region id → (order, line)
+    due = (Evaluation.objects.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED],
+                                     campaign__due_date__lt=horizon)
+           .order_by("campaign__due_date", "pk").values_list("campaign__region_id", "campaign__due_date", "scenario__name"))
+    for region_id, due_date, name in due.iterator(chunk_size=2000):
+        left = calendar.working_days_between(today, due_date)
+        line = (_("已超期 %(n)d 个工作日：%(s)s") % {"n": -left, "s": name} if left < 0 else
+                _("%(d)s 到期：%(s)s") % {"d": due_date.isoformat(), "s": name})
+        lines_of.setdefault(region_id, []).append((left, line))
+    # Rectifications past their deadline go to the evaluators of the campaign that covers the scenario: the
+    # district for street and village scenarios, the city for city and district ones (campaign_region_for).
+    late = (Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__lt=today)
+            .order_by("rectify_deadline", "pk").values_list("region__path", "region__depth", "name", "rectify_deadline"))
+    codes: dict[str, list[tuple[int, str]]] = {}
+    for path, depth, name, deadline in late.iterator(chunk_size=2000):
+        code = path.split("/")[1 if depth >= 2 else 0]
+        codes.setdefault(code, []).append((-10**6, _("超过整改期限（%(d)s）未完成整改：%(s)s") % {
+            "d": deadline.isoformat(), "s": name}))
+    for region_id, code in Region.objects.filter(code__in=list(codes)).values_list("pk", "code"):
+        lines_of.setdefault(region_id, []).extend(codes[code])
+    if not lines_of:
+        return 0
+    digests: dict[tuple[tuple[int, str], ...], list[User]] = {}  # the same lines → one notify call
+    people: dict[int, tuple[User, list[tuple[int, str]]]] = {}
+    for user in evaluators_at(list(lines_of)):
+        lines = people.setdefault(user.pk, (user, []))[1]
+        lines.extend(lines_of[user.region_id])
+    for user, lines in people.values():
+        digests.setdefault(tuple(sorted(lines)), []).append(user)
     sent = 0
-    open_ones = Evaluation.objects.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED]).select_related(
-        "campaign", "scenario__region__parent__parent")
-    for evaluation in open_ones.iterator(chunk_size=500):
-        left = calendar.working_days_between(today, evaluation.campaign.due_date)
-        if left < 0:
-            key, title = f"evaluation-overdue:{evaluation.pk}:{today}", _("评估已超期 %(n)d 个工作日：%(s)s") % {
-                "n": -left, "s": evaluation.scenario.name}
-        elif left <= 3:
-            key, title = f"evaluation-due:{evaluation.pk}", _("评估将于 %(d)s 到期：%(s)s") % {
-                "d": evaluation.campaign.due_date.isoformat(), "s": evaluation.scenario.name}
-        else:
-            continue
-        sent += len(notify(recipients=EVALUATION_FILLER.holders(evaluation), title=title,
-                           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation, dedupe_key=key))
-    for scenario in Scenario.objects.filter(status=Status.RECTIFYING, rectify_deadline__lt=today).select_related(
-            "region__parent__parent"):
-        sent += len(notify(recipients=_campaign_evaluators(scenario),
-                           title=_("场景超过整改期限未完成整改：%(s)s") % {"s": scenario.name},
-                           url=f"/scenarios/{scenario.pk}/", target=scenario,
-                           dedupe_key=f"rectify-overdue:{scenario.pk}:{scenario.rectify_deadline}"))
+    for rows, recipients in digests.items():
+        lines = [line for _order, line in rows]
+        overdue = sum(1 for order, _line in rows if order < 0)
+        title = _("评估待办 %(n)d 项，其中已超期 %(late)d 项") % {"n": len(lines), "late": overdue}
+        body = "\n".join(lines[:listed]) + ("\n" + _("……另有 %(n)d 项") % {"n": len(lines) - listed}
+                                              if len(lines) > listed else "")
+        key = f"evaluation-digest:{today.isoformat()}:{hashlib.sha256(body.encode()).hexdigest()[:16]}"
+        sent += len(notify(recipients=recipients, title=title, body=body, url="/scenarios/evaluations/",
+                           dedupe_key=key))
     return sent

@@ -117,9 +117,11 @@ def application_update(*, actor: Any, scenario: Scenario, risk_report: Any = Non
     return scenario
 
 
-def application_missing(scenario: Scenario) -> dict[str, list[str]]:
-    """What 000 Art. 12 requires and the application still lacks, field by field (read fresh from the database)."""
-    application = Application.objects.get(scenario_id=scenario.pk)
+def application_missing(scenario: Scenario, *, application: Application | None = None) -> dict[str, list[str]]:
+    """What 000 Art. 12 requires and the application still lacks, field by field (read fresh from the database
+    unless the caller passes the ``application`` it already loaded, as the API list does for each row)."""
+    if application is None:
+        application = Application.objects.get(scenario_id=scenario.pk)
     required = {
         "function_summary": _("请填写功能概述。"),
         "operating_mechanism": _("请填写运行机制。"),

@@ -29,6 +29,7 @@ from security.models import (
     SocialImpact,
     Training,
 )
+from shequyun.api import DisplayField
 
 
 def choice(choices: Any, name: str, **kwargs: Any) -> serializers.ChoiceField:
@@ -82,9 +83,9 @@ class IncidentSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="responsible region code")
     reported_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind = choice(IncidentKind.choices, "SecurityIncidentKind", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="kind")
     status = choice(IncidentStatus.choices, "SecurityIncidentStatus", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     suggested_grade = choice(Grade.choices, "SecurityIncidentGrade", read_only=True)
     grade = serializers.IntegerField(read_only=True, allow_null=True, min_value=1, max_value=4,
                                      help_text="confirmed grade 1-4 (I-IV), null until a security officer confirms")
@@ -221,7 +222,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 class PlanVersionSerializer(serializers.ModelSerializer):
     status = choice(PlanStatus.choices, "SecurityPlanStatus", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     team = TeamMemberSerializer(many=True, read_only=True)
 
     class Meta:
@@ -296,7 +297,7 @@ class DiffSerializer(serializers.Serializer):
 class DrillSerializer(RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = choice(DrillStatus.choices, "SecurityDrillStatus", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="status")
     plan = serializers.IntegerField(source="plan_version.plan_id", read_only=True)
     plan_version_number = serializers.IntegerField(source="plan_version.number", read_only=True)
     scenario = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)

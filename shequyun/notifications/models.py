@@ -42,7 +42,8 @@ class Notification(models.Model):
                 fields=["recipient", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_once_per_key"
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+                   models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_order")]
 
     def __str__(self) -> str:
         return self.title
