@@ -336,9 +336,8 @@ class Generator:
         self._fill("scenario history", ScenarioEvent, 0, len(events), lambda i: events[i])
 
     def evaluations(self) -> None:
-        from scenarios.evaluations import period_of
-
         from scenarios.models import Evaluation, EvaluationCampaign, Scenario
+        from scenarios.services.evaluations import period_of
 
         want = self.counts["evaluations"]
         have = Evaluation.objects.filter(scenario__name__startswith="基准场景").count()

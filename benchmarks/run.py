@@ -282,10 +282,9 @@ class Bench:
         self.results["P5"] = result
 
     def _bulk_audit(self, actor: Any, log_entry: Any, audit_event: Any) -> dict[str, Any]:
-        from accounts.account_services import password_expiry_reminders
-        from scenarios.evaluations import metrics_push
-
+        from accounts.services.accounts import password_expiry_reminders
         from scenarios.models import Scenario
+        from scenarios.services.evaluations import metrics_push
 
         def rows() -> int:
             return log_entry.objects.count() + audit_event.objects.count()

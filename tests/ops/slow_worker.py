@@ -1,7 +1,7 @@
 """A real Celery worker whose quarterly campaign stalls once, so that a test can kill it mid-task.
 
 ``python -m tests.ops.slow_worker celery -A shequyun worker …`` runs like ``tests.run_on_clock`` (on the test's
-clock), with ``scenarios.evaluations.campaign_open`` wrapped: after the third region's campaign is written, the
+clock), with ``scenarios.services.evaluations.campaign_open`` wrapped: after the third region's campaign is written, the
 process that runs the task records its pid in ``$SLOW_CAMPAIGN_MARKER`` and sleeps — the test then kills it with
 SIGKILL. Once the marker exists, the wrapper no longer stalls, so the rerun goes straight through.
 """
