@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 
-from shequyun.uploads import sniff_upload
+from shequyun.uploads import MIME_BY_EXTENSION, sniff_upload
 
 from .models import Kind, Media
 
@@ -40,10 +40,7 @@ ALLOWED_MEDIA = {
 }
 REQUIRED_MEDIA = {Kind.IMAGES: Media.IMAGE, Kind.AUDIO: Media.AUDIO, Kind.VIDEO: Media.VIDEO}
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused, not decoded
-MIME = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp", "mp3": "audio/mpeg",
-        "m4a": "audio/mp4", "wav": "audio/wav", "ogg": "audio/ogg", "aac": "audio/aac", "mp4": "video/mp4",
-        "webm": "video/webm", "mov": "video/quicktime", "m4v": "video/mp4", "pdf": "application/pdf",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MIME = MIME_BY_EXTENSION  # the one table (shequyun/uploads.py)
 
 
 @dataclass

@@ -10,6 +10,7 @@ commits.
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 from urllib.parse import quote
 
@@ -18,9 +19,13 @@ from django.http import FileResponse, Http404
 
 from .uploads import MIME_BY_EXTENSION
 
+INLINE_IMAGES = {"jpg", "png", "gif", "webp"}
 
-def file_response(field_file: Any, *, filename: str, extension: str = "", inline_pdf: bool = False) -> FileResponse:
-    """Stream ``field_file`` (a FieldFile). ``inline_pdf`` only takes effect for a PDF."""
+
+def file_response(field_file: Any, *, filename: str, extension: str = "", inline_pdf: bool = False,
+                  inline_image: bool = False) -> FileResponse:
+    """Stream ``field_file`` (a FieldFile). ``inline_pdf`` only takes effect for a PDF; ``inline_image`` only for a
+    raster picture the portal re-encoded itself (content media): those may be shown in a page."""
     if not field_file:
         raise Http404
     try:
@@ -28,14 +33,16 @@ def file_response(field_file: Any, *, filename: str, extension: str = "", inline
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     extension = (extension or str(field_file.name).rsplit(".", 1)[-1]).lower()
-    content_type = MIME_BY_EXTENSION.get(extension, "application/octet-stream")
+    content_type = MIME_BY_EXTENSION.get(extension) or mimetypes.types_map.get(f".{extension}", "application/octet-stream")
     response = FileResponse(handle, content_type=content_type)
-    inline = inline_pdf and extension == "pdf"
+    inline = (inline_pdf and extension == "pdf") or (inline_image and extension in INLINE_IMAGES)
     name = filename if filename.lower().endswith(f".{extension}") else f"{filename}.{extension}"
     response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if inline:
+    if not inline_pdf or extension != "pdf":
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"  # never a page, whatever a browser guesses
+    if inline and extension == "pdf":
         response["X-Frame-Options"] = "SAMEORIGIN"
         # Only the framing rule: a page policy (object-src 'none', sandbox) would stop the browser's PDF viewer; the
         # content type is fixed and nosniff, so the bytes are never read as a page.

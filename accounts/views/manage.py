@@ -3,8 +3,6 @@ Thin: every write is one call into accounts/services/accounts.py or accounts/ser
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -13,12 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun import staging
 from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
+from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 
 from ..filters import UserFilter
@@ -28,11 +26,6 @@ from ..permissions import AccountAction, can_manage_account, can_read_audit_trai
 from ..roles import Role
 from ..services import accounts as svc
 from ..services.imports import ImportReport, import_commit, import_validate, parse_spreadsheet
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _manageable_regions(user: User) -> list[Region]:
@@ -98,7 +91,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 id_number=data["id_number"], platform_id=data["platform_id"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -128,7 +121,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                 id_number=data["id_number"] or ("" if data.get("clear_id_number") else None),
                                 organisation=data["organisation"] or None, platform_id=data["platform_id"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("账号信息已保存。"))
                 return redirect("accounts:manage_detail", pk=user.pk)
@@ -140,8 +133,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@login_required
+@post_only
 def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _managed_user(request, pk)
     try:
@@ -207,7 +199,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
         try:
             rows = parse_spreadsheet(name=upload.name, content=upload.read())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             report = import_validate(actor=request.user, rows=rows)
             if report.ok:
@@ -241,7 +233,7 @@ def anomaly_report(request: HttpRequest) -> HttpResponse:
         try:
             svc.anomaly_report(actor=request.user, description=form.cleaned_data["description"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已报告，您的账号管理员会尽快处理。"))
             return redirect("home")
@@ -256,7 +248,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             svc.password_change(user=request.user, old_password=form.cleaned_data["old_password"],
                                 new_password=form.cleaned_data["new_password"], request=request)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))

@@ -249,7 +249,7 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
             raise Http404
         from ..views.common import file_response
 
-        return file_response(row.file, row.extension, row.name)
+        return file_response(row.file, filename=row.name, extension=row.extension)
 
 
 @extend_schema(tags=["content"])

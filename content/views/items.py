@@ -200,7 +200,7 @@ def item_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.attachment_get(user=request.user, pk=pk)
-    return file_response(row.file, row.extension, row.name, inline=row.media == "image")
+    return file_response(row.file, filename=row.name, extension=row.extension, inline_image=row.media == "image")
 
 
 def _record(item: Any) -> dict[str, Any]:

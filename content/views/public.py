@@ -57,6 +57,6 @@ def public_item(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def public_file(request: HttpRequest, code: str, item: int, pk: int) -> HttpResponse:
     village = selectors.public_village(code)
     row = selectors.public_attachment(village, item, pk)
-    response = file_response(row.file, row.extension, row.name, inline=row.media == "image")
+    response = file_response(row.file, filename=row.name, extension=row.extension, inline_image=row.media == "image")
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

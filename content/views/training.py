@@ -82,4 +82,4 @@ def training_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def training_file(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.training_file_get(user=request.user, pk=pk)
-    return file_response(row.file, row.extension, row.name, inline=row.media == "image")
+    return file_response(row.file, filename=row.name, extension=row.extension, inline_image=row.media == "image")

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
-
-
-def post_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed in, POST only; the URL walk of tests/scope.py reads ``allowed_methods``."""
-    wrapped = login_required(require_POST(view))
-    wrapped.allowed_methods = ("POST",)  # type: ignore[attr-defined]
-    return wrapped
-
-
-def errors_to_form(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+from shequyun.http import errors_to_form, post_only  # noqa: F401 (the app's views import them from here)
 
 
 def flash_failure(request: HttpRequest, exc: Exception) -> None:

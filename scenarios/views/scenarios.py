@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
+from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 from shequyun.workdays import calendar
 
@@ -29,9 +29,6 @@ from ..transitions import SPECIAL_ACTIONS
 SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}
 
 
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -67,7 +64,7 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
             if report:
                 services.application_update(actor=request.user, scenario=scenario, risk_report=report)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存草稿。材料齐全后即可提交核准。"))
             return redirect("scenarios:detail", pk=scenario.pk)
@@ -87,7 +84,7 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.application_update(actor=request.user, scenario=scenario, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("scenarios:detail", pk=scenario.pk)
@@ -116,8 +113,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scenarios/detail.html", _context(request, scenario))
 
 
-@require_POST
-@login_required
+@post_only
 def scenario_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     scenario = selectors.scenario_get_visible(user=request.user, pk=pk)
     action = action.replace("-", "_")

@@ -5,19 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-
-def errors_to_form(form: Any, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    for field, errors in exc.message_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
+from shequyun.http import errors_to_form, post_only  # noqa: F401 (the app's views import them from here)
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -38,11 +31,6 @@ def filtered_page(request: HttpRequest, filterset_class: Any, queryset: Any, per
     return {"filter": filterset, "page": page, "querystring": params.urlencode()}
 
 
-def post_only(view: Any) -> Any:
-    """A signed-in POST action (the URL walk of tests/scope.py reads ``allowed_methods``)."""
-    wrapped = require_POST(login_required(view))
-    wrapped.allowed_methods = ["POST"]
-    return wrapped
 
 
 def form_status(request: HttpRequest, form: Any = None, *more: Any) -> int:

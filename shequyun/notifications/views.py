@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
+from shequyun.http import post_only
 from shequyun.redirects import redirect_next
 
 from .models import Notification
@@ -21,8 +21,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                   {"page": page, "unread_only": unread_only, "querystring": "unread=1" if unread_only else ""})
 
 
-@require_POST
-@login_required
+@post_only
 def mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     notification_mark_read(user=request.user, notification_ids=ids or None)
