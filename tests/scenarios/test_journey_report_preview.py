@@ -4,8 +4,8 @@ page — headless chromium has no PDF plugin — under the portal's Content-Secu
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from scenarios.models import Status
 from scenarios.services import application_update
