@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from shequyun import staging
 from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
+from shequyun.paging import paginate
 
 from . import account_services as svc
 from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
@@ -84,7 +84,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
                    "、".join(str(Role(r).label) for r in u.role_slugs), mask(u.phone), mask(u.id_number),
                    "启用" if u.is_active else "停用"] for u in queryset[:20000]),
         )
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     locked = svc.locked_usernames(u.username for u in page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
@@ -243,7 +243,7 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("accounts:anomalies")
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     return render(request, "accounts/manage/anomalies.html", {"page": page})
 
 
@@ -283,6 +283,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     """The auditor's read-only view (三员分立): security events and model changes in their subtree."""
     if not can_read_audit_trail(request.user):
         raise PermissionDenied
-    events = Paginator(events_visible_to(request.user).select_related("actor"), 30).get_page(request.GET.get("page"))
+    events = paginate(request, events_visible_to(request.user).select_related("actor"), per_page=30)["page"]
     changes = change_entries_visible_to(request.user).select_related("actor", "content_type").order_by("-timestamp")[:50]
     return render(request, "accounts/audit.html", {"events": events, "changes": changes})

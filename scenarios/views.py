@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
+from shequyun.paging import paginate
 from shequyun.workdays import calendar
 
 from . import selectors, services
@@ -47,7 +47,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
                    s.get_status_display(), s.online_since.date().isoformat() if s.online_since else ""]
                   for s in queryset[:50000]),
         )
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "scenarios/inventory.html", {
@@ -173,11 +173,11 @@ def _age_badge(since: Any) -> dict[str, Any]:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.review_queue(user=request.user)[:200])
+    paging = paginate(request, selectors.review_queue(user=request.user), per_page=50)
     rows = [{"scenario": s, "age": _age_badge(s.application.submitted_at if s.status == Status.SUBMITTED else s.updated_at)}
-            for s in items]
+            for s in paging["page"].object_list]
     return render(request, "scenarios/queue.html", {
-        "rows": rows, "queue_count": len(rows),
+        "rows": rows, "queue_count": paging["page"].paginator.count, **paging,
         "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
     })
 

@@ -33,6 +33,13 @@ def prose_date(value: datetime.date | datetime.datetime | None) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+@register.filter
+def elided_pages(page: object) -> list:
+    """Page numbers around the current one, with ellipses (for a page that was not built by ``paginate()``)."""
+    paginator = page.paginator  # type: ignore[attr-defined]
+    return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))  # type: ignore[attr-defined]
+
+
 @register.inclusion_tag("partials/chart.html")
 def chart(chart: object) -> dict:
     """``{% chart chart %}``: an ECharts figure with its table twin and xlsx export link (shequyun/charts.py).
