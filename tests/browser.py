@@ -104,7 +104,8 @@ class Journey:
             for v in response["violations"]
         ]
         problems += [
-            f"incomplete {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            f"incomplete {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:5]} "
+            f"{[n.get('any', [{}])[0].get('message', '') for n in v['nodes']][:2]}"
             for v in response["incomplete"]
             if v["id"] == "color-contrast"
         ]

@@ -40,6 +40,15 @@ def elided_pages(page: object) -> list:
     return list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))  # type: ignore[attr-defined]
 
 
+@register.inclusion_tag("partials/region_cascade.html", takes_context=True)
+def region_cascade(context: dict, name: str, value: str = "", label: str = "") -> dict:
+    """District → street → village selects choosing one ``<name>=<code>`` value (shequyun/region_picker.py)."""
+    from shequyun.region_picker import cascade_context
+
+    request = context.get("request")
+    return cascade_context(getattr(request, "user", None), name=name, value=value or "", label=label or None)
+
+
 @register.inclusion_tag("partials/chart.html")
 def chart(chart: object) -> dict:
     """``{% chart chart %}``: an ECharts figure with its table twin and xlsx export link (shequyun/charts.py).
