@@ -24,7 +24,7 @@ from . import account_services as svc
 from .audit_trail import audit_trail_page
 from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from .imports import ImportReport, import_commit, import_validate, parse_spreadsheet
-from .models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
+from .models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User, within_region
 from .permissions import AccountAction, can_manage_account, has_role, manageable_accounts_filter
 from .roles import Role
 
@@ -66,8 +66,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
     if q:
         queryset = queryset.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     region = request.GET.get("region", "")
-    if region:
-        queryset = queryset.filter(region__code=region)
+    if region:  # the chosen region and everything below it (the region cascade), an unknown code: nothing
+        queryset = within_region(queryset, region, "region__path")
     role = request.GET.get("role", "")
     if role in Role.values:
         queryset = queryset.filter(groups__name=role)

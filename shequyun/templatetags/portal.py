@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import template
 from django.utils.translation import get_language
@@ -47,6 +48,34 @@ def region_cascade(context: dict, name: str, value: str = "", label: str = "") -
 
     request = context.get("request")
     return cascade_context(getattr(request, "user", None), name=name, value=value or "", label=label or None)
+
+
+@register.simple_tag(takes_context=True)
+def districts_of(context: dict, objects: Any, attribute: str = "region") -> dict:
+    """``{% districts_of page.object_list as districts %}`` → {object pk: its district's name} in one query, for
+    the 所属区 column of city-level lists (empty for everyone below the city: the column is not shown)."""
+    from django.apps import apps
+
+    user = getattr(context.get("request"), "user", None)
+    own = getattr(user, "region", None)
+    if not (getattr(user, "is_superuser", False) or (own is not None and own.parent_id is None)):
+        return {}
+    paths = {}
+    for obj in objects:
+        region = obj
+        for name in attribute.split("."):
+            region = getattr(region, name, None)
+        parts = (getattr(region, "path", "") or "").strip("/").split("/")
+        if len(parts) >= 2:
+            paths[obj.pk] = parts[1]
+    names = dict(apps.get_model("accounts", "Region").objects.filter(code__in=set(paths.values()))
+                 .values_list("code", "name"))
+    return {pk: names.get(code, "") for pk, code in paths.items()} or {0: ""}
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
 
 @register.inclusion_tag("partials/chart.html")
