@@ -87,6 +87,8 @@ EXTRA_WORDS = {
     "ids": gettext_lazy("编号"), "changes": gettext_lazy("变更内容"), "filename": gettext_lazy("文件名"),
     "title_text": gettext_lazy("标题"), "category": gettext_lazy("类别"), "deadline": gettext_lazy("期限"),
     "dates": gettext_lazy("日期"), "export": gettext_lazy("导出"), "fields": gettext_lazy("变更字段"),
+    "role": gettext_lazy("角色"), "sharing_request": gettext_lazy("共享申请"), "incident": gettext_lazy("安全事件"),
+    "resource": gettext_lazy("数据资源"), "objection": gettext_lazy("数据异议"), "duplicates": gettext_lazy("重复登记"),
 }
 
 #: Objects the trail links to, by model: URL name and the URL keyword taken from the object.
@@ -116,6 +118,91 @@ PERSONAL_VALUE = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx]|0\d{2,3}-?\d{7,8}
 DEFAULT_REPR = re.compile(r"^\w+ object \((\w+)\)$")
 EMPTY = "—"
 MAX_VALUE = 200
+
+
+_SLUGS: dict[str, str] = {}
+
+
+def slug_words() -> dict[str, str]:
+    """Code words that land in the trail as values (roles, region levels, bulk actions, workflow actions) → their
+    Chinese labels, from the places that define them (roles, RegionLevel, every app's transitions table)."""
+    if _SLUGS:
+        return _SLUGS
+    import importlib
+
+    from shequyun.workflow import Transition
+
+    from .models import RegionLevel
+    from .roles import Role
+
+    words = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "add": _("增加"), "remove": _("移除")}
+    for app in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{app.name}.transitions")
+        except ImportError:
+            continue
+        for value in vars(module).values():
+            items = value if isinstance(value, list | tuple) else []
+            for item in items:
+                if isinstance(item, Transition) and item.label:
+                    words.setdefault(item.action, str(item.label))
+    words |= {str(k): str(v) for k, v in RegionLevel.choices}
+    words |= {str(k): str(v) for k, v in Role.choices}
+    _SLUGS.update(words)
+    return _SLUGS
+
+
+PERMISSION_NAME = re.compile(r"^Can (add|change|delete|view) (.+)$")
+PERMISSION_VERBS = {"add": gettext_lazy("新增"), "change": gettext_lazy("修改"), "delete": gettext_lazy("删除"),
+                    "view": gettext_lazy("查看")}
+
+
+def word(value: Any) -> str:
+    """A stored code word or permission name in Chinese; anything else unchanged."""
+    text = str(value)
+    found = slug_words().get(text)
+    if found:
+        return found
+    match = PERMISSION_NAME.match(text)
+    if match:
+        return _("可%(verb)s%(what)s") % {"verb": PERMISSION_VERBS[match.group(1)], "what": match.group(2)}
+    return text
+
+
+CODENAME = re.compile(r"\b(add|change|delete|view)_([a-z0-9]+)\b")
+TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _model_by_name(model_name: str) -> Any:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return model
+    return None
+
+
+def humanise(text: str, model: Any = None) -> str:
+    """Code words inside a recorded text (an object's name written by code: "12 submit draft→submitted", a
+    permission "Can view 共享申请" or "view_sharingrequest") in Chinese: workflow actions, roles, levels, the
+    model's own choice values and permission names."""
+    if not text or not re.search(r"[A-Za-z]", text):
+        return text
+    text = PERMISSION_NAME.sub(lambda m: word(m.group(0)), text) if "Can " in text else text
+    text = re.sub(r"Can (add|change|delete|view) ", lambda m: str(PERMISSION_VERBS[m.group(1)]), text)
+
+    def codename(match: re.Match[str]) -> str:
+        target = _model_by_name(match.group(2))
+        return (_("可%(verb)s%(what)s") % {"verb": PERMISSION_VERBS[match.group(1)], "what": model_label(target)}
+                if target is not None else match.group(0))
+
+    text = CODENAME.sub(codename, text)
+    choices: dict[str, str] = {}
+    if model is not None:
+        for f in model._meta.concrete_fields:
+            for key, label in getattr(f, "flatchoices", None) or []:
+                if isinstance(key, str) and key:
+                    choices.setdefault(key, str(label))
+    slugs = slug_words()
+    return TOKEN.sub(lambda m: choices.get(m.group(0)) or slugs.get(m.group(0)) or m.group(0), text)
 
 
 def _chinese(text: Any) -> bool:
@@ -263,7 +350,7 @@ def _object_name(obj: Any) -> str:
     match = DEFAULT_REPR.match(text)
     if match:
         return f"{model_label(type(obj))} #{match.group(1)}"
-    return mask_text(text)
+    return mask_text(humanise(text, type(obj)))
 
 
 def _who(actor: Any, username: str = "") -> str:
@@ -299,9 +386,11 @@ def _display_value(model: Any, name: str, raw: Any, resolver: _Resolver) -> str:
         parsed_date = parse_date(str(raw)[:10])
         if parsed_date is not None:
             return parsed_date.isoformat()
+    if f is not None and isinstance(f, models.JSONField):
+        return _shorten(str(raw))  # structured data: shown as recorded (as code, see technical())
     if isinstance(raw, dict | list):
-        raw = "、".join(str(v) for v in (raw.values() if isinstance(raw, dict) else raw))
-    return _shorten(mask_text(str(raw)))
+        raw = "、".join(word(v) for v in (raw.values() if isinstance(raw, dict) else raw))
+    return _shorten(mask_text(word(raw)))
 
 
 def change_rows(entries: Iterable[Any], viewer: Any) -> list[Row]:
@@ -329,7 +418,7 @@ def change_rows(entries: Iterable[Any], viewer: Any) -> list[Row]:
         path = (entry.additional_data or {}).get("region_path", "") if isinstance(entry.additional_data, dict) else ""
         repr_match = DEFAULT_REPR.match(entry.object_repr or "")
         object_label = (f"{model_label(model)} #{entry.object_pk}" if repr_match or not entry.object_repr
-                        else mask_text(entry.object_repr))
+                        else mask_text(humanise(entry.object_repr, model)))
         changes = []
         for name, values in _changes(entry).items():
             f = _field(model, name)
@@ -374,7 +463,7 @@ def _changes(entry: Any) -> dict[str, Any]:
     for name, values in changes.items():
         if isinstance(values, dict) and values.get("type") == "m2m":
             operation = {"add": _("增加"), "delete": _("移除")}.get(values.get("operation", ""), "")
-            result[name] = [None, f"{operation} " + "、".join(_role_label(o) for o in values.get("objects", []))]
+            result[name] = [None, f"{operation} " + "、".join(word(o) for o in values.get("objects", []))]
         elif isinstance(values, list | tuple):
             result[name] = values
     return result
@@ -397,8 +486,6 @@ def event_rows(events: Iterable[Any], viewer: Any) -> list[Row]:
             label = str(EXTRA_WORDS.get(key, _("其他")))
             if key == "fields" and isinstance(value, list):
                 value = [field_label(model, str(v)) if model is not None else str(FIELD_WORDS.get(v, v)) for v in value]
-            elif key == "roles" and isinstance(value, list):
-                value = [_role_label(v) for v in value]
             elif key == "model" and isinstance(value, str):
                 value = model_label(_model(value))
             detail.append((label, _display_extra(value)))
@@ -406,7 +493,7 @@ def event_rows(events: Iterable[Any], viewer: Any) -> list[Row]:
         if event.target_type:
             repr_match = DEFAULT_REPR.match(event.target_repr or "")
             target = (f"{model_label(model)} #{event.target_id}" if repr_match or not event.target_repr
-                      else mask_text(event.target_repr))
+                      else mask_text(humanise(event.target_repr, model)))
         rows.append(Row(
             when=event.created_at, who=_who(event.actor, event.actor_username), action=event.get_event_type_display(),
             type_label=model_label(model) if event.target_type else "", object_label=target,
@@ -416,25 +503,16 @@ def event_rows(events: Iterable[Any], viewer: Any) -> list[Row]:
     return rows
 
 
-def _role_label(slug: Any) -> str:
-    from .roles import Role
-
-    try:
-        return str(Role(slug).label)
-    except ValueError:
-        return str(slug)
-
-
 def _display_extra(value: Any) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dict):
-        return _shorten("；".join(f"{EXTRA_WORDS.get(k, k)}：{_display_extra(v)}" for k, v in value.items()))
+        return _shorten("；".join(f"{EXTRA_WORDS.get(k, _('其他'))}：{_display_extra(v)}" for k, v in value.items()))
     if isinstance(value, list | tuple):
         return _shorten("、".join(_display_extra(v) for v in value))
-    return _shorten(mask_text(str(value)))
+    return _shorten(mask_text(word(value)))
 
 
 # --- the page ------------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
             request=request, filename="应用场景清单.xlsx", title="应用场景清单",
             headers=["编号", "场景名称", "类别", "建设区域", "建设单位", "开发单位", "状态", "上线时间"],
             rows=([s.pk, s.name, s.get_category_display(), s.region.name, s.building_unit.name, s.developer_name,
-                   s.get_status_display(), s.online_since.date().isoformat() if s.online_since else ""]
+                   s.get_status_display(), timezone.localdate(s.online_since).isoformat() if s.online_since else ""]
                   for s in queryset[:50000]),
         )
     page = paginate(request, queryset, per_page=25)["page"]

@@ -15,7 +15,7 @@ ALLOWED = {
     "URL", "URI", "HTTP", "HTTPS", "IP", "ID", "OTP", "TOTP", "PNG", "JPEG", "JPG", "GIF", "MP3", "MP4", "WebP",
     "ECharts", "PDF.js", "GB", "GBT", "MB", "KB", "DCAT", "OpenID", "Connect", "OIDC", "SM4", "SM3", "GCM", "HMAC",
     "English", "Google", "Authenticator", "Microsoft", "FreeOTP", "App", "APP", "WPS", "Token", "token",
-    "Bearer", "Authorization", "SQL", "CSV", "UTF", "BOM", "QR", "ISO", "WCAG", "NBS", "WiFi", "Wi", "Fi",
+    "Bearer", "Authorization", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "SQL", "CSV", "UTF", "BOM", "QR", "ISO", "WCAG", "NBS", "WiFi", "Wi", "Fi",
 }
 FILE_OR_LINK = re.compile(r"\S+\.(?:csv|pdf|docx?|xlsx|json|png|jpe?g|mp4|mp3|txt)\b|https?://\S+|\S+@\S+|\b\w+_\w+\b")
 

@@ -74,6 +74,39 @@ def districts_of(context: dict, objects: Any, attribute: str = "region") -> dict
 
 
 @register.filter
+def percent(value: Any) -> str:
+    """A fraction as a percentage a reader can use: 0.0022 → "0.22%", 0.153 → "15.3%", 1 → "100%"."""
+    if value is None or value == "":
+        return "—"
+    number = float(value) * 100
+    if number == 0:
+        return "0%"
+    digits = 2 if abs(number) < 1 else 1
+    text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@register.filter
+def data_value(value: Any) -> str:
+    """A recorded value as it is, with its code-like parts (identifiers, JSON, addresses) in ``<code>`` so that
+    they read as data, not as untranslated words."""
+    import re
+
+    from django.utils.html import escape, format_html
+    from django.utils.safestring import mark_safe
+
+    text = str(value)
+    if text.isascii() and re.search(r"[A-Za-z]", text) or text.lstrip()[:1] in ("{", "["):
+        return format_html('<code class="text-body">{}</code>', text)
+
+    parts = []
+    for piece in re.split(r"([A-Za-z_][A-Za-z0-9_.\-]*[A-Za-z0-9_]|[a-z])", text):
+        code_like = re.fullmatch(r"[A-Za-z_][\w.\-]*", piece) and ("_" in piece or "." in piece or piece.islower())
+        parts.append(format_html('<code class="text-body">{}</code>', piece) if code_like else escape(piece))
+    return mark_safe("".join(parts))  # noqa: S308 — every piece escaped above
+
+
+@register.filter
 def lookup(mapping: Any, key: Any) -> Any:
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
