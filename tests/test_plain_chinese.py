@@ -90,3 +90,17 @@ def test_api_errors_are_chinese(api_client, demo):
 #: JSON keys are identifiers, not prose
 _FIELD_NAMES = {"detail", "non_field_errors", "region", "page", "new_password", "old_password", "password", "name"}
 
+
+
+@pytest.mark.django_db
+def test_admin_columns_are_chinese(client, demo, make_user):
+    from shequyun.models import WorkdayOverride
+
+    admin = make_user("city")
+    User.objects.filter(pk=admin.pk).update(is_superuser=True, is_staff=True)
+    WorkdayOverride.objects.create(date="2026-12-26", is_workday=True, note="调休", created_by=admin)
+    client.force_login(User.objects.get(pk=admin.pk))
+    for path in ("/admin/shequyun/workdayoverride/", "/admin/content/reviewchain/"):
+        html = client.get(path).content.decode()
+        for english in ("Created by", "Updated by", "Updated at"):
+            assert english not in html, (path, english)
