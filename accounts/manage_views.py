@@ -21,6 +21,7 @@ from shequyun.exports import xlsx_response
 from shequyun.paging import paginate
 
 from . import account_services as svc
+from .account_form import create_account, import_done_page
 from .audit_trail import audit_trail_page
 from .forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from .imports import ImportReport, import_commit, import_validate, parse_spreadsheet
@@ -103,19 +104,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     organisations = Organisation.objects.filter(region__in=regions).select_related("region").order_by("region__code", "name")
     form = AccountForm(request.POST or None, regions=regions, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, initial = svc.user_create(
-                actor=request.user, username=data["username"], full_name=data["full_name"], region=data["region"],
-                organisation=data["organisation"], roles=data["roles"], email=data["email"], phone=data["phone"],
-                id_number=data["id_number"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+    if request.method == "POST":
+        created = create_account(actor=request.user, form=form)  # every problem in one round (account_form.py)
+        if created is not None:
+            user, initial = created
             return render(request, "accounts/manage/created.html", {"account": user, "initial_password": initial})
     return render(request, "accounts/manage/form.html", {"form": form, "creating": True})
 
@@ -211,10 +203,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
             return redirect("accounts:manage_import")
         staging.discard(owner=request.user, kind=IMPORT_KIND, token=token)
-        return xlsx_response(
-            request=request, filename="新开通账号初始密码.xlsx", title="新开通账号（首次登录须修改密码）",
-            headers=["用户名", "姓名", "初始密码"], rows=credentials, imported=len(credentials),
-        )
+        return import_done_page(request, credentials)  # the result and the way on (account_form.py)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

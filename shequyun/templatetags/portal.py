@@ -74,6 +74,12 @@ def districts_of(context: dict, objects: Any, attribute: str = "region") -> dict
 
 
 @register.filter
+def error_count(form: Any) -> int:
+    """Every message on a form (each field's and the form's own), for "请修正以下 N 处问题"."""
+    return sum(len(errors) for errors in getattr(form, "errors", {}).values())
+
+
+@register.filter
 def percent(value: Any) -> str:
     """A fraction as a percentage a reader can use: 0.0022 → "0.22%", 0.153 → "15.3%", 1 → "100%"."""
     if value is None or value == "":
