@@ -100,7 +100,8 @@ class Journey:
         )
         response = results.response
         problems = [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]} "
+            f"{[n.get('failureSummary', '') for n in v['nodes']][:2]}"
             for v in response["violations"]
         ]
         problems += [
