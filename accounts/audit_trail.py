@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
@@ -153,8 +153,8 @@ def slug_words() -> dict[str, str]:
 
 
 PERMISSION_NAME = re.compile(r"^Can (add|change|delete|view) (.+)$")
-PERMISSION_VERBS = {"add": gettext_lazy("新增"), "change": gettext_lazy("修改"), "delete": gettext_lazy("删除"),
-                    "view": gettext_lazy("查看")}
+PERMISSION_VERBS = {"add": pgettext_lazy("permission", "新增"), "change": pgettext_lazy("permission", "修改"),
+                    "delete": pgettext_lazy("permission", "删除"), "view": pgettext_lazy("permission", "查看")}
 
 
 def word(value: Any) -> str:
