@@ -5,9 +5,11 @@ Scope stays with shequyun.audit (events_visible_to / change_entries_visible_to).
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.account_services import user_create, user_disable, user_update
@@ -81,9 +83,10 @@ def test_filters_person_type_action_dates_region(client, make_user, trail):
     assert "社区养老服务预约" not in by_person
     deletes = client.get(f"{base}&action=2").content.decode()
     assert "没有符合条件的记录" in deletes
-    future = client.get(f"{base}&date_from=2026-11-19").content.decode()
+    today = timezone.localdate()
+    future = client.get(f"{base}&date_from={today + timedelta(days=1)}").content.decode()
     assert "没有符合条件的记录" in future
-    today = client.get(f"{base}&date_from=2026-11-18&date_to=2026-11-18").content.decode()
+    today = client.get(f"{base}&date_from={today}&date_to={today}").content.decode()
     assert "王浦东" in today
     in_huamu = client.get(f"{base}&region=310115016000").content.decode()
     assert "王浦东" not in in_huamu
