@@ -90,6 +90,11 @@ class Journey:
     def check(self) -> None:
         """axe-core, WCAG 2.1 A/AA: no violations, and no contrast check left 'incomplete'."""
         self.page.wait_for_load_state("load")
+        # Let CSS transitions finish (a button just pressed fades between its colours; axe would rate the blend).
+        for _ in range(20):
+            if not self.page.evaluate("document.getAnimations().filter(a => a.playState === 'running').length"):
+                break
+            self.page.wait_for_timeout(50)
         results = self.axe.run(
             self.page,
             # A rendered chart is one image (role="img" with its description); its data is checked in the table twin.
