@@ -4,6 +4,7 @@ admin saves through the lexicon service."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import ContentItem, Feedback, ReviewChain, SensitiveWord, TrainingMaterial
@@ -29,7 +30,15 @@ class ContentItemAdmin(ReadOnlyAdmin):
 
 @admin.register(ReviewChain)
 class ReviewChainAdmin(ReadOnlyAdmin):
-    list_display = ["region", "updated_by", "updated_at"]
+    list_display = ["region", "editor", "edited"]
+
+    @admin.display(description=_("更新人"))
+    def editor(self, obj):  # type: ignore[no-untyped-def]  # the fields have no Chinese verbose names
+        return obj.updated_by.display_name if obj.updated_by else "—"
+
+    @admin.display(description=_("更新时间"), ordering="updated_at")
+    def edited(self, obj):  # type: ignore[no-untyped-def]
+        return obj.updated_at
 
 
 @admin.register(TrainingMaterial)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, WorkdayOverride
 from .workdays import override_changed
@@ -6,10 +7,15 @@ from .workdays import override_changed
 
 @admin.register(WorkdayOverride)
 class WorkdayOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_workday", "note", "created_by"]
+    list_display = ["date", "is_workday", "note", "creator"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
-    readonly_fields = ["created_by"]
+    readonly_fields = ["creator"]
+    exclude = ["created_by"]
+
+    @admin.display(description=_("创建人"))
+    def creator(self, obj):  # type: ignore[no-untyped-def]  # the field has no Chinese verbose name
+        return obj.created_by.display_name if obj.created_by else "—"
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if not change:

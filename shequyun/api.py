@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -76,6 +78,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        # get_object_or_404 says "No Region matches the given query." in English whatever the language, and
+        # names the model: one Chinese answer for missing and out of scope alike.
+        exc = exceptions.NotFound()
+    if isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        exc = exceptions.ParseError(_("请求内容不是有效的 JSON，请检查括号、引号和逗号。"))
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("Multipart form parse error"):
+        exc = exceptions.ParseError(_("上传的表单内容无法解析，请检查格式。"))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):  # always an object, as the schema says
         response.data = {"non_field_errors": response.data}

@@ -4,6 +4,7 @@ recorded in the audit trail. Callers pass rows that are already masked (personal
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -27,7 +28,10 @@ def watermark_text(user: Any, when: Any = None) -> str:
 
 
 def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ is stored as text."""
+    """Neutralise spreadsheet formula injection: text starting with = + - @ is stored as text. A date-time is
+    written in Shanghai time (the portal's time zone), never in UTC."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -10,7 +10,7 @@ from dataassets import views as dataassets_views
 from scenarios.views import scenarios as scenario_views
 from security import views as security_views
 
-from . import views
+from . import region_picker, views
 from .api import PortalRouter
 from .notifications.api import NotificationViewSet
 
@@ -42,6 +42,7 @@ urlpatterns = [
     path("dataassets/", dataassets_views.catalogue, name="dataassets-index"),
     path("dataassets/", include("dataassets.urls")),
     path("notifications/", include("shequyun.notifications.urls")),
+    path("regions/cascade/", region_picker.region_cascade, name="region_cascade"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz/", views.healthz, name="healthz"),  # answered by HealthCheckMiddleware before the Host check

@@ -12,7 +12,7 @@ from scenarios.models import Status
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ["", "role=reviewer", "is_active=false", "q=rev", "region=310115015001",
-                                   "within=310115015000&role=staff"])
+                                   "region=310115015000&role=staff"])
 def test_account_page_and_api_agree(client, api_client, make_user, query):
     admin = make_user("dongming", roles=[Role.ACCOUNT_ADMIN])
     make_user("dongming", roles=[Role.REVIEWER], username="rev_one")

@@ -158,13 +158,20 @@ def account_prepare(
     *, actor: Any, username: str, full_name: str, region: Region, roles: Iterable[str] = (Role.STAFF.value,),
     organisation: Organisation | None = None, email: str = "", phone: str = "", id_number: str = "",
     password: str | None = None, taken_usernames: set[str] | None = None, platform_id: str = "",
-    taken_platform_ids: set[str] | None = None,
+    taken_platform_ids: set[str] | None = None, permission_as_error: bool = False,
 ) -> tuple[User, set[str], str | None]:
     """Validate a new account without saving it: permission (raises PermissionDenied), then every field (raises
-    ValidationError naming the fields). Used by :func:`user_create` and by the bulk import's validation report."""
+    ValidationError naming the fields). Used by :func:`user_create` and by the bulk import's validation report.
+    ``permission_as_error`` (the browser form): the permission problem is one more field error (on the roles when
+    an admin account is asked for, else on the region), so that the form reports everything in one round."""
     roles = set(roles) or {Role.STAFF.value}
-    _require(actor, region=region, is_admin=Role.ACCOUNT_ADMIN.value in roles, action=AccountAction.CREATE)
     errors: dict[str, list[str]] = {}
+    try:
+        _require(actor, region=region, is_admin=Role.ACCOUNT_ADMIN.value in roles, action=AccountAction.CREATE)
+    except PermissionDenied as exc:
+        if not permission_as_error:
+            raise
+        errors.setdefault("roles" if Role.ACCOUNT_ADMIN.value in roles else "region", []).append(str(exc))
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         errors.setdefault("username", []).append(_("用户名为 3–150 位字母、数字或 _ . @ + -。"))

@@ -7,25 +7,25 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun import staging
-from shequyun.audit import change_entries_visible_to, events_visible_to
 from shequyun.crypto import mask
 from shequyun.exports import xlsx_response
 from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 
+from ..account_form import create_account, import_done_page
 from ..filters import UserFilter
 from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
-from ..permissions import AccountAction, can_manage_account, can_read_audit_trail, has_role, managed_by
+from ..permissions import AccountAction, can_manage_account, has_role, managed_by
 from ..roles import Role
 from ..services import accounts as svc
 from ..services.imports import ImportReport, import_commit, import_validate, parse_spreadsheet
+from .audit import audit_trail_page
 
 
 def _manageable_regions(user: User) -> list[Region]:
@@ -82,19 +82,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     organisations = Organisation.objects.filter(region__in=regions).select_related("region").order_by("region__code", "name")
     form = AccountForm(request.POST or None, regions=regions, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, initial = svc.user_create(
-                actor=request.user, username=data["username"], full_name=data["full_name"], region=data["region"],
-                organisation=data["organisation"], roles=data["roles"], email=data["email"], phone=data["phone"],
-                id_number=data["id_number"], platform_id=data["platform_id"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+    if request.method == "POST":
+        created = create_account(actor=request.user, form=form)  # every problem in one round (account_form.py)
+        if created is not None:
+            user, initial = created
             return render(request, "accounts/manage/created.html", {"account": user, "initial_password": initial})
     return render(request, "accounts/manage/form.html", {"form": form, "creating": True})
 
@@ -190,10 +181,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
             return redirect("accounts:manage_import")
         staging.discard(owner=request.user, kind=IMPORT_KIND, token=token)
-        return xlsx_response(
-            request=request, filename="新开通账号初始密码.xlsx", title="新开通账号（首次登录须修改密码）",
-            headers=["用户名", "姓名", "初始密码"], rows=credentials, imported=len(credentials),
-        )
+        return import_done_page(request, credentials)  # the result and the way on (account_form.py)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -222,7 +210,7 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("accounts:anomalies")
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     return render(request, "accounts/manage/anomalies.html", {"page": page})
 
 
@@ -257,11 +245,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
                                                               "forced": request.user.must_change_password or request.user.password_expired})
 
 
-@login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    """The auditor's read-only view (三员分立): security events and model changes in their subtree."""
-    if not can_read_audit_trail(request.user):
-        raise PermissionDenied
-    events = Paginator(events_visible_to(request.user).select_related("actor"), 30).get_page(request.GET.get("page"))
-    changes = change_entries_visible_to(request.user).select_related("actor", "content_type").order_by("-timestamp")[:50]
-    return render(request, "accounts/audit.html", {"events": events, "changes": changes})
+    """The auditor's read-only view (三员分立): see accounts/audit_trail.py."""
+    return audit_trail_page(request)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from shequyun.paging import paginate
 
 from .. import permissions, selectors, services
 from ..forms import ChainForm, ImportWordsForm, LexiconSearchForm, WordForm
@@ -23,7 +24,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
     own = ReviewChain.objects.filter(region_id=user.region_id).first() if user.region_id else None
     _region, applies = selectors.chain_steps(user.region) if user.region_id else (None, [])
     return render(request, "content/chain_list.html", {
-        "chains": selectors.chain_list(user=user)[:300], "own": own, "applies": applies,
+        **paginate(request, selectors.chain_list(user=user), per_page=50), "own": own, "applies": applies,
         "can_configure": user.region_id is not None and permissions.may_configure_chain(user, user.region),
     })
 
@@ -112,8 +113,8 @@ def lexicon(request: HttpRequest) -> HttpResponse:
         status = 400
     search = LexiconSearchForm(request.GET or None)
     filters = search.cleaned_data if search.is_valid() else {}
-    page = Paginator(selectors.lexicon(q=filters.get("q", ""), severity=filters.get("severity", "")), 50).get_page(
-        request.GET.get("page"))
+    page = paginate(request, selectors.lexicon(q=filters.get("q", ""), severity=filters.get("severity", "")),
+                    per_page=50)["page"]
     return render(request, "content/lexicon.html", {
         "word_form": word_form, "import_form": import_form, "search": search, "page": page,
         "querystring": querystring(request)}, status=status)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
 from .. import selectors, services
@@ -23,15 +23,15 @@ from .common import errors_to_form, post_only, querystring
 
 @login_required
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    queue = [{"feedback": f, "badge": deadline_words(f.due_date)}
-             for f in selectors.feedback_queue(user=request.user)[:200]]
+    queue_paging = paginate(request, selectors.feedback_queue(user=request.user), per_page=25, param="queue_page")
+    queue = [{"feedback": f, "badge": deadline_words(f.due_date)} for f in queue_paging["page"].object_list]
     filterset = FeedbackFilter(request.GET, queryset=selectors.feedback_list(user=request.user))
     queryset = filterset.qs if filterset.is_valid() else selectors.feedback_list(user=request.user).none()
-    page = Paginator(queryset.order_by("-created_at", "-id"), 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset.order_by("-created_at", "-id"), per_page=25)["page"]
     for f in page.object_list:
         f.badge = deadline_words(f.due_date) if f.status == "open" else None
     return render(request, "content/feedback_list.html", {
-        "queue": queue, "filter": filterset, "page": page, "querystring": querystring(request),
+        "queue": queue, "queue_paging": queue_paging, "filter": filterset, "page": page, "querystring": querystring(request),
         "levels": selectors.feedback_counts(user=request.user), "answer_days": answer_days()})
 
 

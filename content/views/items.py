@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
+from shequyun.paging import paginate
 
 from .. import lexicon, permissions, selectors, services
 from ..diff import diff_revisions
@@ -42,7 +42,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     filterset = ItemFilter(data, queryset=selectors.item_list(user=request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else selectors.item_list(user=request.user).none()
     queryset = queryset.order_by(SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     return render(request, "content/item_list.html", {
         "filter": filterset, "page": page, "querystring": querystring(request),
         "counts_list": _counts_list(selectors.status_counts(filterset.qs if filterset.is_valid() else queryset)),

@@ -6,12 +6,13 @@ can sit in any cache for a few minutes; a constant number of queries whatever th
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
+
+from shequyun.paging import paginate
 
 from .. import selectors
 from .common import file_response
@@ -32,8 +33,7 @@ def _page(template: str, context: dict) -> HttpResponse:
 @require_GET
 def public_village(request: HttpRequest, code: str) -> HttpResponse:
     village = selectors.public_village(code)
-    paginator = Paginator(selectors.public_items(village), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, selectors.public_items(village), per_page=PAGE_SIZE)["page"]
     items = list(page.object_list)
     images = selectors.public_images(items)
     rows = [{"item": item, "images": images.get(item.pk, [])[:3]} for item in items]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 from shequyun.workdays import calendar, deadline_words
 
 from .. import lexicon, permissions, selectors, services
@@ -34,11 +35,12 @@ def badge(item: Any) -> dict[str, Any]:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.review_queue(user=request.user)[:200])
+    paging = paginate(request, selectors.review_queue(user=request.user), per_page=50)
     rows = [{"item": item, "badge": badge(item),
              "step": item.review_round.step(item.current_step)["name"] if item.review_round_id else ""}
-            for item in items]
-    return render(request, "content/review_queue.html", {"rows": rows, "count": len(rows)})
+            for item in paging["page"].object_list]
+    return render(request, "content/review_queue.html", {"rows": rows, "count": paging["page"].paginator.count,
+                                                        **paging})
 
 
 @login_required

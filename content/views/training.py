@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from shequyun.paging import paginate
 
 from .. import permissions, selectors, services
 from ..filters import TrainingFilter
@@ -21,7 +22,7 @@ from .common import errors_to_form, file_response, post_only, querystring
 def training_list(request: HttpRequest) -> HttpResponse:
     filterset = TrainingFilter(request.GET, queryset=selectors.training_list(user=request.user))
     queryset = filterset.qs if filterset.is_valid() else selectors.training_list(user=request.user).none()
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=25)["page"]
     return render(request, "content/training_list.html", {
         "filter": filterset, "page": page, "querystring": querystring(request),
         "can_publish": permissions.may_publish_training(request.user)})
@@ -52,7 +53,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage = None
     if permissions.may_see_coverage(request.user, material):
         coverage = selectors.training_coverage(user=request.user, material=material)
-        coverage["page"] = Paginator(coverage["non_readers"], 50).get_page(request.GET.get("page"))
+        coverage["page"] = paginate(request, coverage["non_readers"], per_page=50)["page"]
     return render(request, "content/training_detail.html", {
         "material": material, "files": material.files.all(), "coverage": coverage})
 

@@ -193,7 +193,7 @@ def items_import(*, actor: Any, resource: Resource, content: bytes, commit: bool
             locked.save(update_fields=["updated_at"])
         # bulk_create bypasses django-auditlog's signals: the import itself is the audit record.
         record_bulk_change(model=Item, ids=ids, action="create", actor=actor, region_path=locked.region.path,
-                           reason=f"xlsx import into resource {locked.pk}")
+                           reason=f"信息项表格导入数据资源 {locked.pk}")
         record_event(AuditEventType.DATA_ITEMS_IMPORTED, actor=actor, target=locked, region_path=locked.region.path,
                      count=len(ids))
     return report

@@ -79,7 +79,7 @@ def objection_file(*, actor: Any, resource: Resource, kind: str, description: st
     with acting_as(actor):
         objection.save()
     # The objector may sit outside the resource's subtree: they follow their objection through an explicit grant.
-    grants.grant(user=actor, perm=perms.VIEW_OBJECTION, obj=objection, actor=actor, reason="objection author")
+    grants.grant(user=actor, perm=perms.VIEW_OBJECTION, obj=objection, actor=actor, reason="异议提出人")
     transaction.on_commit(lambda: notify(
         recipients=list(perms.objection_recipients(objection)),
         title=_("收到数据异议：%(name)s（%(due)s前标注）") % {"name": resource.name, "due": objection.mark_due},

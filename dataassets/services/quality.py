@@ -88,7 +88,7 @@ def quality_check(*, today: dt.date | None = None) -> list[QualityIssue]:
                                                    resource_id__in=[i.resource_id for i in new])
                        .select_related("resource", "provider"))
         record_bulk_change(model=QualityIssue, ids=[i.pk for i in created], action="create",
-                           reason=f"quality check {today.isoformat()}")
+                           reason=f"{today.isoformat()} 质量检查")
         for issue in created:
             notify(recipients=list(perms.quality_recipients(issue)),
                    title=_("数据质量问题待整改：%(name)s（%(kind)s）") % {"name": issue.resource.name,

@@ -169,9 +169,9 @@ def _merge_revision(revision: Resource, actor: Any) -> Resource:
         Item.objects.filter(pk__in=old_ids).delete()
         Item.objects.filter(pk__in=moved_ids).update(resource=original)
     record_bulk_change(model=Item, ids=old_ids, action="delete", actor=actor, region_path=original.region.path,
-                       reason=f"revision {revision.pk} published")
+                       reason=f"发布修订版本 {revision.pk}")
     record_bulk_change(model=Item, ids=moved_ids, action="update", actor=actor, region_path=original.region.path,
-                       reason=f"revision {revision.pk} published", changes={"resource": original.pk})
+                       reason=f"发布修订版本 {revision.pk}", changes={"resource": original.pk})
     _publish_version(resource=original, actor=actor, revision=revision)
     return original
 
@@ -237,7 +237,7 @@ def resource_revise(*, actor: Any, resource: Resource) -> Resource:
         revision.save()
         created = Item.objects.bulk_create(items, batch_size=1000)
     record_bulk_change(model=Item, ids=[i.pk for i in created if i.pk], action="create", actor=actor,
-                       region_path=original.region.path, reason=f"revision of resource {original.pk}")
+                       region_path=original.region.path, reason=f"数据资源 {original.pk} 的修订版本")
     return revision
 
 

@@ -63,7 +63,7 @@ def sharing_request_create(*, actor: Any, resource: Resource, scenario_id: Any, 
                              purpose=purpose)
     with acting_as(actor):
         request.save()
-    grants.grant(user=actor, perm=perms.VIEW_SHARING, obj=request, actor=actor, reason="sharing request author")
+    grants.grant(user=actor, perm=perms.VIEW_SHARING, obj=request, actor=actor, reason="共享申请人")
     transaction.on_commit(lambda: notify(
         recipients=list(perms.sharing_review_recipients(request)),
         title=_("共享申请待审核：%(name)s") % {"name": resource.name}, body=purpose,
@@ -89,7 +89,7 @@ def sharing_approve(*, actor: Any, request: SharingRequest, expires_on: dt.date 
         result = transition(SHARING_WORKFLOW, obj=request, action="approve", actor=actor, comment=comment,
                             validate=validate, extra_update=stamp, expires_on=str(expires_on))
         grants.grant(user=result.requester, perm=perms.ACCESS_PERM, obj=result.resource, actor=actor,
-                     reason=f"sharing request {result.pk} until {expires_on}", sharing_request=result.pk)
+                     reason=f"共享申请 {result.pk}，有效期至 {expires_on}", sharing_request=result.pk)
     return result
 
 
@@ -116,7 +116,7 @@ def sharing_expire(*, request: SharingRequest, today: dt.date | None = None) -> 
                                               status=SharingStatus.GRANTED, expires_on__gte=today).exists()
         if not still:
             grants.revoke(user=result.requester, perm=perms.ACCESS_PERM, obj=result.resource, actor=None,
-                          reason=f"sharing request {result.pk} expired on {result.expires_on}",
+                          reason=f"共享申请 {result.pk} 已于 {result.expires_on} 到期",
                           sharing_request=result.pk)
     return result
 

@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 
 from .. import exports, permissions, selectors, services
 from ..filters import ResourceFilter
@@ -40,7 +40,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         return exports.catalogue_xlsx(request=request, resources=resources[:50000])
     if export == "jsonld":
         return exports.dcat_response(request=request, resources=resources.filter(status=ResourceStatus.PUBLISHED)[:10000])
-    page = Paginator(resources, 25).get_page(request.GET.get("page"))
+    page = paginate(request, resources, per_page=25)["page"]
     marks = selectors.open_objection_marks([r.pk for r in page.object_list])
     return render(request, "dataassets/catalogue.html", {
         "filter": filterset, "page": page, "querystring": querystring(request), "marks": marks,
@@ -92,7 +92,8 @@ def detail_context(request: HttpRequest, resource: Any) -> dict[str, Any]:
     user = request.user
     actions = services.RESOURCE_WORKFLOW.available_actions(resource, user)
     items_visible = permissions.may_view_items(user, resource)
-    objections = list(selectors.objection_list(user=user).filter(resource=resource)[:50])
+    objections = paginate(request, selectors.objection_list(user=user).filter(resource=resource).order_by(
+        "-received_on", "-pk"), per_page=20, param="objection_page")
     return {
         "resource": resource, "actions": actions, "comment_form": CommentForm(),
         "items": Item.objects.filter(resource=resource).order_by("position", "id") if items_visible else None,
@@ -102,7 +103,7 @@ def detail_context(request: HttpRequest, resource: Any) -> dict[str, Any]:
         "missing": services.resource_missing(resource) if resource.status == ResourceStatus.DRAFT else {},
         "duplicates": selectors.duplicate_sources(resource=resource, user=user),
         "marked": resource.pk in selectors.open_objection_marks([resource.pk]),
-        "objections": objections,
+        "objections": objections["page"].object_list, "objection_paging": objections,
         "can_edit": resource.status == ResourceStatus.DRAFT and permissions.may_edit_resource(user, resource),
         "can_revise": (resource.status == ResourceStatus.PUBLISHED and not resource.is_revision
                        and permissions.may_edit_resource(user, resource)),
@@ -226,10 +227,12 @@ def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """What waits on the data office: submitted entries (with 一数一源 flags) and sharing requests, oldest first."""
-    resources = list(permissions.resource_review_queryset(request.user).select_related("region", "provider", "revision_of")
-                     .order_by("submitted_at", "pk")[:200])
-    rows = [{"resource": r, "duplicates": selectors.duplicate_sources(resource=r, user=request.user)} for r in resources]
-    sharing = list(permissions.sharing_review_queryset(request.user).select_related(
-        "resource", "requester_org", "scenario").order_by("created_at", "pk")[:200])
-    return render(request, "dataassets/review.html", {"rows": rows, "sharing": sharing,
-                                                      "counts": nav_counts(request.user)})
+    resource_paging = paginate(request, permissions.resource_review_queryset(request.user).select_related(
+        "region", "provider", "revision_of").order_by("submitted_at", "pk"), per_page=25)
+    rows = [{"resource": r, "duplicates": selectors.duplicate_sources(resource=r, user=request.user)}
+            for r in resource_paging["page"].object_list]
+    sharing_paging = paginate(request, permissions.sharing_review_queryset(request.user).select_related(
+        "resource", "requester_org", "scenario").order_by("created_at", "pk"), per_page=25, param="sharing_page")
+    return render(request, "dataassets/review.html", {
+        "rows": rows, "sharing": sharing_paging["page"].object_list, "resource_paging": resource_paging,
+        "sharing_paging": sharing_paging, "counts": nav_counts(request.user)})

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Case, DateField, F, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from scenarios.models import Scenario
 from scenarios.models import Status as ScenarioStatus
 from shequyun.charts import chart_xlsx_response
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 
 from .. import permissions, selectors, services
 from ..filters import ObjectionFilter, QualityFilter, SharingFilter
@@ -28,6 +29,7 @@ from ..forms import (
     SharingForm,
     TransferForm,
 )
+from ..models import ObjectionStatus
 from ..services.objections import transfer_targets
 from .common import errors_to_form, flash_failure, post_only, querystring
 from .resources import nav_counts
@@ -35,8 +37,12 @@ from .resources import nav_counts
 # --- objections ---------------------------------------------------------------------------------------------------
 
 
-def _by_deadline(rows: list[Any]) -> list[Any]:
-    return sorted(rows, key=lambda o: (o.current_due is None, o.current_due or o.received_on, o.pk))
+def by_deadline(queryset: Any) -> Any:
+    """The clock of the current stage (``Objection.current_due``) in SQL, earliest first, so that queues page."""
+    due = Case(When(status=ObjectionStatus.RECEIVED, then=F("mark_due")),
+               When(status=ObjectionStatus.MARKED, then=F("decide_due")),
+               When(status=ObjectionStatus.TRANSFERRED, then=F("department_due")), output_field=DateField())
+    return queryset.annotate(stage_due=due).order_by(F("stage_due").asc(nulls_last=True), "received_on", "pk")
 
 
 @login_required
@@ -44,13 +50,14 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     dashboard = selectors.objection_dashboard(user=request.user)
     if request.GET.get("export") == dashboard["chart"].key:
         return chart_xlsx_response(request=request, chart=dashboard["chart"])
-    queue = _by_deadline(list(permissions.objection_queue_queryset(request.user).select_related(
-        "resource", "responsible_org")[:200]))
+    queue_paging = paginate(request, by_deadline(permissions.objection_queue_queryset(request.user).select_related(
+        "resource", "responsible_org")), per_page=25, param="queue_page")
+    queue = queue_paging["page"].object_list
     filterset = ObjectionFilter(request.GET, queryset=selectors.objection_list(user=request.user))
     objections = filterset.qs if filterset.is_valid() else selectors.objection_list(user=request.user).none()
-    page = Paginator(objections, 25).get_page(request.GET.get("page"))
+    page = paginate(request, objections, per_page=25)["page"]
     return render(request, "dataassets/objections.html", {
-        "dashboard": dashboard, "queue": queue, "filter": filterset, "page": page,
+        "dashboard": dashboard, "queue": queue, "queue_paging": queue_paging, "filter": filterset, "page": page,
         "querystring": querystring(request), "counts": nav_counts(request.user),
     })
 
@@ -122,13 +129,13 @@ def objection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def sharing_list(request: HttpRequest) -> HttpResponse:
     filterset = SharingFilter(request.GET, queryset=selectors.sharing_list(user=request.user))
     requests = filterset.qs if filterset.is_valid() else selectors.sharing_list(user=request.user).none()
-    page = Paginator(requests, 25).get_page(request.GET.get("page"))
+    page = paginate(request, requests, per_page=25)["page"]
     return render(request, "dataassets/sharing_list.html", {
         "filter": filterset, "page": page, "querystring": querystring(request), "counts": nav_counts(request.user)})
 
 
 def _online_scenarios(user: Any) -> list[Any]:
-    return list(Scenario.objects.visible_to(user).filter(status=ScenarioStatus.ONLINE).order_by("name")[:500])
+    return list(Scenario.objects.visible_to(user).filter(status=ScenarioStatus.ONLINE).order_by("name"))
 
 
 @login_required
@@ -193,7 +200,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
         return chart_xlsx_response(request=request, chart=chart)
     filterset = QualityFilter(request.GET, queryset=selectors.quality_list(user=request.user))
     issues = filterset.qs if filterset.is_valid() else selectors.quality_list(user=request.user).none()
-    page = Paginator(issues, 25).get_page(request.GET.get("page"))
+    page = paginate(request, issues, per_page=25)["page"]
     return render(request, "dataassets/quality.html", {
         "quarter": quarter, "quarter_form": quarter_form, "scores": scores, "chart": chart, "filter": filterset,
         "page": page, "querystring": querystring(request), "counts": nav_counts(request.user)})

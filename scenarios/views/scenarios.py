@@ -41,7 +41,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
             request=request, filename="应用场景清单.xlsx", title="应用场景清单",
             headers=["编号", "场景名称", "类别", "建设区域", "建设单位", "开发单位", "状态", "上线时间"],
             rows=([s.pk, s.name, s.get_category_display(), s.region.name, s.building_unit.name, s.developer_name,
-                   s.get_status_display(), s.online_since.date().isoformat() if s.online_since else ""]
+                   s.get_status_display(), timezone.localdate(s.online_since).isoformat() if s.online_since else ""]
                   for s in queryset[:50000]),
         )
     return render(request, "scenarios/inventory.html", {
@@ -166,11 +166,11 @@ def _age_badge(since: Any) -> dict[str, Any]:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.review_queue(user=request.user)[:200])
+    paging = paginate(request, selectors.review_queue(user=request.user), per_page=50)
     rows = [{"scenario": s, "age": _age_badge(s.application.submitted_at if s.status == Status.SUBMITTED else s.updated_at)}
-            for s in items]
+            for s in paging["page"].object_list]
     return render(request, "scenarios/queue.html", {
-        "rows": rows, "queue_count": len(rows),
+        "rows": rows, "queue_count": paging["page"].paginator.count, **paging,
         "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
     })
 

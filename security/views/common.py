@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from shequyun.http import errors_to_form, post_only  # noqa: F401 (the app's views import them from here)
+from shequyun.paging import paginate
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -25,7 +25,7 @@ def filtered_page(request: HttpRequest, filterset_class: Any, queryset: Any, per
     """The same FilterSet as the API; invalid filter values show their message and list nothing."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    page = paginate(request, rows, per_page=per_page)["page"]
     params = request.GET.copy()
     params.pop("page", None)
     return {"filter": filterset, "page": page, "querystring": params.urlencode()}

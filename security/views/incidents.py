@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 
 from .. import selectors, services
 from ..filters import IncidentFilter
@@ -36,12 +37,13 @@ from .common import conflict_message, errors_to_form, filtered_page, flash_error
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    queue = list(selectors.incident_queue(user=request.user)[:200])
+    queue_paging = paginate(request, selectors.incident_queue(user=request.user), per_page=25, param="queue_page")
     context = filtered_page(request, IncidentFilter, selectors.incident_list(user=request.user).order_by(
         "-created_at", "-id"))
     return render(request, "security/incident_list.html", {
         **context,
-        "queue": [{"incident": i, "badge": selectors.incident_badge(i)} for i in queue],
+        "queue": [{"incident": i, "badge": selectors.incident_badge(i)} for i in queue_paging["page"].object_list],
+        "queue_paging": queue_paging,
         "counts": selectors.queue_counts(selectors.incident_list(user=request.user).filter(is_drill=False)),
         "can_report": may_report(request.user),
     })

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 
 from .. import selectors, services
 from ..filters import PlanFilter
@@ -81,8 +82,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": open_version is not None and open_version.status == PlanStatus.DRAFT and may_edit_plan(
             request.user, plan),
         "can_revise": open_version is None and may_edit_plan(request.user, plan),
-        "drills": plan.versions.none() if not versions else selectors.drill_list(user=request.user).filter(
-            plan_version__plan=plan).order_by("-planned_on")[:20],
+        "drills": paginate(request, selectors.drill_list(user=request.user).filter(plan_version__plan=plan).order_by(
+            "-planned_on", "-pk"), per_page=20, param="drill_page"),
     })
 
 

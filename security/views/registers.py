@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.charts import chart_xlsx_response
 from shequyun.errors import Conflict
+from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
 from .. import selectors, services
@@ -51,9 +51,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chart = next((c for c in data["charts"] if c.key == key), None)
         if chart is not None:
             return chart_xlsx_response(request=request, chart=chart)
-    queue = list(selectors.incident_queue(user=request.user)[:10])
+    queue = selectors.incident_queue(user=request.user)
     return render(request, "security/dashboard.html", {
-        **data, "queue": [{"incident": i, "badge": selectors.incident_badge(i)} for i in queue],
+        **data, "queue": [{"incident": i, "badge": selectors.incident_badge(i)} for i in queue[:10]],
+        "queue_count": queue.count(),
     })
 
 
@@ -182,7 +183,7 @@ def training_coverage(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
     rows = selectors.training_coverage(user=request.user, year=year)
-    page = Paginator(selectors.untrained_people(user=request.user, year=year), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.untrained_people(user=request.user, year=year), per_page=50)["page"]
     return render(request, "security/training_coverage.html", {
         "rows": rows, "year": year, "page": page, "querystring": f"year={year}"})
 

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from shequyun.http import post_only
 from shequyun.redirects import redirect_next
 
+from ..paging import paginate
 from .models import Notification
 from .services import notification_mark_read
 
@@ -15,7 +15,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     queryset = Notification.objects.for_user(request.user)
     if request.GET.get("unread") == "1":
         queryset = queryset.unread()
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, per_page=30)["page"]
     unread_only = request.GET.get("unread") == "1"
     return render(request, "notifications/inbox.html",
                   {"page": page, "unread_only": unread_only, "querystring": "unread=1" if unread_only else ""})

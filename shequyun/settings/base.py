@@ -429,6 +429,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
+        "worker-src": ["'self'"],  # PDF.js's worker (static/vendor/pdfjs/), the review desk's report viewer
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

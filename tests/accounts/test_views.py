@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import time
@@ -151,8 +152,15 @@ def test_import_commits_all_rows_and_returns_the_initial_passwords(client, stree
     assert "20 行全部通过校验" in page
     token = page.split('name="token" value="')[1].split('"')[0]
     response = client.post("/accounts/manage/import/", {"token": token})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    page = response.content.decode()
+    # the result and the way on, not the confirm button again (issue 14 §10); the sheet is the page's download
+    assert "已开通 20 个账号" in page
+    assert 'href="/accounts/manage/"' in page
+    assert "确认导入" not in page
+    assert "no-store" in response["Cache-Control"]
+    sheet_url = page.split('data-testid="password-sheet"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert sheet_url.startswith("data:application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(base64.b64decode(sheet_url.split(",", 1)[1]))).active
     username, _name, password = (c.value for c in sheet[4])
     user = User.objects.get(username=username)
     assert user.check_password(password)

@@ -42,7 +42,7 @@ def test_onboarding_journey(journey, actors, tmp_path, live_server):
     journey.follow(lambda: page.get_by_role("link", name="待我处理").click())
     assert "已等待" in page.get_by_test_id("queue").inner_text() or "今天提交" in page.get_by_test_id("queue").inner_text()
     journey.follow(lambda: page.get_by_role("link", name=SCENARIO["name"]).click())
-    assert page.locator("iframe").count() == 1
+    assert page.locator("[data-pdf-preview]").count() == 1
     page.locator("#comment-return").fill("请补充技术对接的接口清单")
     journey.follow(lambda: page.locator("button[data-action=return]").click())
 
