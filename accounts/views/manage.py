@@ -17,7 +17,6 @@ from shequyun.exports import xlsx_response
 from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 
-from ..account_form import create_account, import_done_page
 from ..filters import UserFilter
 from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
 from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
@@ -25,6 +24,7 @@ from ..permissions import AccountAction, can_manage_account, has_role, managed_b
 from ..roles import Role
 from ..services import accounts as svc
 from ..services.imports import ImportReport, import_commit, import_validate, parse_spreadsheet
+from .account_form import create_account, import_done_page
 from .audit import audit_trail_page
 
 
