@@ -32,6 +32,7 @@ def create_account(*, actor: Any, form: Any) -> tuple[Any, str | None] | None:
         "region": region, "organisation": data.get("organisation"),
         "roles": data.get("roles") or (),
         "email": data.get("email") or "", "phone": data.get("phone") or "", "id_number": data.get("id_number") or "",
+        "platform_id": data.get("platform_id") or "",
     }
     if not valid:
         try:
