@@ -250,3 +250,9 @@ def quality_queue_queryset(user: Any) -> QuerySet[QualityIssue]:
 
 def quality_recipients(issue: QualityIssue) -> QuerySet[User]:
     return provider_stewards(issue.provider)
+
+
+def stewards_of_providers(provider_ids: Any) -> QuerySet[User]:
+    """The active data stewards of several provider units at once (the quality digest)."""
+    return User.objects.filter(organisation_id__in=list(provider_ids), is_active=True,
+                               groups__name=Role.DATA_STEWARD.value).distinct()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,25 @@ def completeness_problems(resource: Resource, item_count: int, unmasked: int) ->
     return problems
 
 
+def _notify_providers(issues: list[QualityIssue], today: dt.date) -> None:
+    """One message per provider unit and day listing its new issues (not one per issue): the stewards of every
+    provider are read in one query, and the day's key makes a rerun send nothing."""
+    by_provider: dict[int, list[QualityIssue]] = {}
+    for issue in issues:
+        by_provider.setdefault(issue.provider_id, []).append(issue)
+    stewards: dict[int, list[Any]] = {}
+    for user in perms.stewards_of_providers(by_provider):
+        stewards.setdefault(user.organisation_id, []).append(user)
+    for provider_id, found in by_provider.items():
+        lines = [f"{issue.resource.name}（{issue.get_kind_display()}）：{issue.detail}" for issue in found[:50]]
+        if len(found) > 50:
+            lines.append(_("……另有 %(n)d 项，见质量问题列表。") % {"n": len(found) - 50})
+        notify(recipients=stewards.get(provider_id, []),
+               title=_("%(n)d 项数据质量问题待整改") % {"n": len(found)},
+               body="\n".join(lines), url=reverse("dataassets:quality"),
+               dedupe_key=f"quality-digest:{today.isoformat()}:{provider_id}")
+
+
 def quality_check(*, today: dt.date | None = None) -> list[QualityIssue]:
     """Check every published resource; open an issue for each failure that has no open issue yet. Returns the new
     issues (none on a second run the same day)."""
@@ -89,10 +109,5 @@ def quality_check(*, today: dt.date | None = None) -> list[QualityIssue]:
                        .select_related("resource", "provider"))
         record_bulk_change(model=QualityIssue, ids=[i.pk for i in created], action="create",
                            reason=f"{today.isoformat()} 质量检查")
-        for issue in created:
-            notify(recipients=list(perms.quality_recipients(issue)),
-                   title=_("数据质量问题待整改：%(name)s（%(kind)s）") % {"name": issue.resource.name,
-                                                                  "kind": issue.get_kind_display()},
-                   body=issue.detail, url=url("quality", issue.pk), target=issue,
-                   dedupe_key=f"quality-{issue.pk}")
+        _notify_providers(created, today)
     return created

@@ -235,3 +235,25 @@ def test_a_city_level_provider_is_always_in_the_city_catalogue(make_user, da):
     assert resource.catalogue == "city"
     assert Resource.objects.catalogue_for(da["other"]).filter(pk=resource.pk).count() == 0  # a draft: not yet
     assert Item.objects.count() == 0
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_quality_check_sends_one_digest_per_provider_in_constant_queries(count, make_resource, da, clock,
+                                                                          django_assert_max_num_queries,
+                                                                          django_capture_on_commit_callbacks):
+    """Shanghai scale found 3,296 queries and 821 messages for one run: the check reads, inserts and notifies in a
+    fixed number of queries, and each provider's stewards get one message listing that provider's issues."""
+    from shequyun.notifications.models import Notification
+
+    for _ in range(count):
+        make_resource(ResourceStatus.PUBLISHED)
+    clock.move_to(timezone.now() + dt.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(20):
+        created = services.quality_check()
+    assert len(created) == count  # each daily resource is stale
+    digests = Notification.objects.filter(recipient=da["steward"], dedupe_key__startswith="quality-digest:")
+    assert [n.title for n in digests] == [f"{count} 项数据质量问题待整改"]
+    assert digests[0].body.count("\n") == count - 1
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.quality_check() == []
+    assert digests.count() == 1
