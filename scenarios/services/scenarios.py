@@ -136,6 +136,20 @@ def application_missing(scenario: Scenario, *, application: Application | None =
     return missing
 
 
+#: Checks run before a disconnected scenario is reconnected: each takes the locked scenario and the disconnect history
+#: row that took it offline and raises ``Conflict`` to refuse. The security module registers one (a scenario
+#: disconnected because of an incident comes back only once that incident is contained), so scenarios never import
+#: security.
+RECONNECT_GUARDS: list[Any] = []
+
+
+def _check_reconnect(locked: Scenario) -> None:
+    cause = (ScenarioEvent.objects.filter(scenario=locked, action="disconnect").order_by("-created_at", "-id")
+             .first())
+    for guard in RECONNECT_GUARDS:
+        guard(locked, cause)
+
+
 def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment: str = "", **extra: Any) -> Scenario:
     """Plain transitions (submit, approve, return, reject, file, go_online, report_rectified, offboard,
     request_offboarding, disconnect, reconnect). Merge, promote and rectify have their own services.
@@ -146,6 +160,8 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
         raise Conflict(_("该操作需要更多信息。"), action=action)
 
     def complete(locked: Scenario, step: Transition) -> None:
+        if step.action == "reconnect":
+            _check_reconnect(locked)
         if step.action == "submit":
             missing = application_missing(locked)
             if missing:

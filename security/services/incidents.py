@@ -548,13 +548,28 @@ def disconnected_for(incident: Incident) -> list[Scenario]:
     return list(Scenario.objects.filter(pk__in=ids, status=ScenarioStatus.DISCONNECTED).order_by("pk"))
 
 
+UNCONTAINED = (IncidentStatus.REPORTED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.RESPONDING)
+
+
+def refuse_reconnect_while_uncontained(scenario: Scenario, cause: Any) -> None:
+    """A scenario that an incident disconnected is reconnected — by any path, the scenario's own 恢复连接 included —
+    only once that incident is contained (registered in ``scenarios.services.scenarios.RECONNECT_GUARDS``)."""
+    incident_id = (cause.extra or {}).get("incident") if cause is not None else None
+    if not incident_id:
+        return
+    status = Incident.objects.filter(pk=incident_id).values_list("status", flat=True).first()
+    if status in UNCONTAINED:
+        raise Conflict(_("场景因安全事件#%(pk)s断开，事件尚未控制，不能恢复连接。") % {"pk": incident_id},
+                       status=scenario.status)
+
+
 @transaction.atomic
 def incident_reconnect(*, actor: Any, incident: Incident, comment: str) -> list[Scenario]:
     """Reconnect what this incident disconnected — only once the incident is contained (or later)."""
     locked = _lock(incident)
     if not may_disconnect(actor, locked):
         raise PermissionDenied(_("只有市级运营管理部门可以恢复接入。"))
-    if locked.status in (IncidentStatus.REPORTED, IncidentStatus.ACKNOWLEDGED, IncidentStatus.RESPONDING):
+    if locked.status in UNCONTAINED:
         raise Conflict(_("事件尚未控制，不能恢复接入。"), status=locked.status)
     if not (comment or "").strip():
         raise ValidationError({"comment": [_("请填写恢复理由。")]})

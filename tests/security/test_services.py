@@ -229,6 +229,38 @@ def test_disconnection_goes_through_the_scenario_workflow_linked_to_the_incident
         "disconnect", "reconnect"]
 
 
+def test_the_scenarios_own_reconnect_waits_for_the_incident_to_be_contained(sec, report, make_scenario, client):
+    """The scenario workflow's plain 恢复连接 (page and API) is refused while the incident that disconnected the
+    scenario is uncontained — the containment rule holds on every path, not only the incident's own button."""
+    from scenarios.services import scenario_transition
+
+    scenario = make_scenario("online")
+    incident = report(scenario=scenario.pk)
+    services.incident_disconnect(actor=sec["city_ops"], incident=incident, reason="居民信息外泄")
+    with pytest.raises(Conflict, match="尚未控制"):
+        scenario_transition(actor=sec["city_ops"], scenario=scenario, action="reconnect", comment="先恢复")
+    client.force_login(sec["city_ops"])
+    response = client.post(f"/api/v1/scenarios/{scenario.pk}/reconnect/", {"comment": "先恢复"},
+                           content_type="application/json")
+    assert response.status_code == 409, response.content
+    scenario.refresh_from_db()
+    assert scenario.status == Status.DISCONNECTED
+    _contained(sec, incident)
+    scenario_transition(actor=sec["city_ops"], scenario=scenario, action="reconnect", comment="接口已修复")
+    scenario.refresh_from_db()
+    assert scenario.status == Status.ONLINE
+
+
+def test_a_plain_disconnection_is_reconnected_without_an_incident(sec, make_scenario):
+    from scenarios.services import scenario_transition
+
+    scenario = make_scenario("online")
+    scenario_transition(actor=sec["city_ops"], scenario=scenario, action="disconnect", comment="例行维护")
+    scenario_transition(actor=sec["city_ops"], scenario=scenario, action="reconnect", comment="维护完成")
+    scenario.refresh_from_db()
+    assert scenario.status == Status.ONLINE
+
+
 def test_disconnecting_a_unit_takes_every_online_scenario_of_it(sec, report, make_scenario):
     first, second, draft = make_scenario("online"), make_scenario("online", name="社区议事厅"), make_scenario("draft")
     incident = report(unit=first.building_unit_id, scenario=None)
