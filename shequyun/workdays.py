@@ -177,3 +177,17 @@ def override_changed(*, day: dt.date, actor: object = None, removed: bool = Fals
     invalidate_overrides()
     transaction.on_commit(invalidate_overrides)
     transaction.on_commit(lambda: calendar_changed.send(sender=WorkCalendar, dates=[day]))
+
+
+def log_moved_deadline(*, target: object, region_path: str, stored: dt.date, recomputed: dt.date,
+                       changed_dates: list[dt.date], **extra: object) -> bool:
+    """DESIGN §10: a deadline is stored when it is set; when a later calendar change would move it, the move is
+    logged (audit event 期限受日历调整影响) and the stored deadline stands. Returns whether it moved."""
+    from .audit import AuditEventType, record_event
+
+    if recomputed == stored:
+        return False
+    record_event(AuditEventType.DEADLINE_AFFECTED, target=target, region_path=region_path,
+                 stored=stored.isoformat(), recomputed=recomputed.isoformat(),
+                 calendar_dates=[d.isoformat() for d in changed_dates], **extra)
+    return True

@@ -1,7 +1,7 @@
 """Every write of the content module (see the modules: items, chains, lexicon, training, feedback)."""
 
 from .chains import chain_delete, chain_save
-from .feedback import feedback_act, feedback_escalate, feedback_raise
+from .feedback import feedback_act, feedback_deadlines_recheck, feedback_escalate, feedback_raise
 from .items import (
     WORKFLOWS,
     item_create,
@@ -23,6 +23,7 @@ __all__ = [
     "chain_delete",
     "chain_save",
     "feedback_act",
+    "feedback_deadlines_recheck",
     "feedback_escalate",
     "feedback_raise",
     "item_create",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.audit import acting_as
 from shequyun.notifications.services import notify
-from shequyun.workdays import calendar
+from shequyun.workdays import calendar, log_moved_deadline
 from shequyun.workflow import Transition, Workflow, transition
 
 from ..models import Feedback, FeedbackEvent, FeedbackKind, FeedbackStatus
@@ -93,6 +93,28 @@ def feedback_act(*, actor: Any, feedback: Feedback, action: str, comment: str = 
 
     return transition(WORKFLOW, obj=feedback, action=action, actor=actor, comment=comment, extra_update=apply,
                       from_region=from_region)
+
+
+def feedback_deadlines_recheck(*, changed_dates: list[Any]) -> int:
+    """After the working-day calendar changed, log every open item's answer deadline that the new calendar would
+    place on another day (counted from the day the item reached its current handler). The stored deadline stands."""
+    if not changed_dates:
+        return 0
+    earliest, latest = min(changed_dates), max(changed_dates)
+    logged = 0
+    items = (Feedback.objects.filter(status=FeedbackStatus.OPEN, due_date__gte=earliest)
+             .select_related("region").prefetch_related("events"))
+    for feedback in items:
+        routed = [e for e in feedback.events.all() if e.action in ("raise", "forward", "escalate")]
+        if not routed:
+            continue
+        start = timezone.localdate(max(routed, key=lambda e: (e.created_at, e.pk)).created_at)
+        if start > latest:
+            continue
+        recomputed = calendar.add_working_days(start, answer_days())
+        logged += log_moved_deadline(target=feedback, region_path=feedback.region.path, stored=feedback.due_date,
+                                     recomputed=recomputed, changed_dates=changed_dates)
+    return logged
 
 
 def feedback_escalate(*, feedback: Feedback) -> Feedback:

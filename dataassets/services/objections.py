@@ -21,6 +21,7 @@ from shequyun import grants
 from shequyun.audit import AuditEventType, acting_as, record_event
 from shequyun.notifications.services import notify
 from shequyun.scoping import in_scope
+from shequyun.workdays import log_moved_deadline
 from shequyun.workflow import Transition, Workflow, transition
 
 from .. import clocks
@@ -205,8 +206,6 @@ def clocks_recheck(*, changed_dates: list[dt.date]) -> int:
         if not stored or max(stored) < earliest:
             continue
         for field_name, (old, new) in clocks.recomputed(objection).items():
-            record_event(AuditEventType.DEADLINE_AFFECTED, target=objection, region_path=objection.resource.region.path,
-                         clock=field_name, stored=old.isoformat(), recomputed=new.isoformat(),
-                         calendar_dates=[d.isoformat() for d in changed_dates])
-            logged += 1
+            logged += log_moved_deadline(target=objection, region_path=objection.resource.region.path, stored=old,
+                                         recomputed=new, changed_dates=changed_dates, clock=field_name)
     return logged

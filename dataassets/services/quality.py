@@ -20,7 +20,6 @@ from shequyun.workflow import Transition, Workflow, transition
 from .. import permissions as perms
 from ..models import FREQUENCY_DAYS, QualityEvent, QualityIssue, QualityKind, QualityStatus, Resource, ResourceStatus
 from ..transitions import QUALITY_TRANSITIONS
-from .common import url
 
 
 def _record(issue: QualityIssue, step: Transition, actor: Any, comment: str, previous: str, **extra: Any) -> None:

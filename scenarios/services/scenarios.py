@@ -242,8 +242,7 @@ def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment:
 def deadlines_recheck(*, changed_dates: list[date]) -> int:
     """After the working-day calendar changed (an override was entered or removed), log every stored rectification
     deadline that the new calendar would place on another day. The stored deadline stands; the log says so."""
-    from shequyun.audit import AuditEventType, record_event
-    from shequyun.workdays import calendar
+    from shequyun.workdays import calendar, log_moved_deadline
 
     if not changed_dates:
         return 0
@@ -258,9 +257,7 @@ def deadlines_recheck(*, changed_dates: list[date]) -> int:
         if start > max(changed_dates):
             continue
         recomputed = calendar.add_working_days(start, int(event.extra["working_days"]))
-        if recomputed != scenario.rectify_deadline:
-            record_event(AuditEventType.DEADLINE_AFFECTED, target=scenario, region_path=scenario.region.path,
-                         stored=scenario.rectify_deadline.isoformat(), recomputed=recomputed.isoformat(),
-                         calendar_dates=[d.isoformat() for d in changed_dates])
-            logged += 1
+        logged += log_moved_deadline(target=scenario, region_path=scenario.region.path,
+                                     stored=scenario.rectify_deadline, recomputed=recomputed,
+                                     changed_dates=changed_dates)
     return logged

@@ -327,3 +327,27 @@ def test_feedback_from_the_city_stays_at_the_city(make_user, people):
     feedback = services.feedback_raise(actor=people["city_ops"], kind="suggestion", title="建议", body="内容")
     assert feedback.handler_region.code == "310000000000"
     assert Feedback.objects.count() == 1
+
+
+@pytest.mark.clock("2026-12-28T10:00:00+08:00")
+def test_a_feedback_deadline_a_calendar_change_would_move_is_logged_and_stands(people, django_capture_on_commit_callbacks):
+    """DESIGN §10: deadlines are stored when set; a later override that moves one is logged, for feedback as for
+    every other clock (five working days from Monday 28 December cross into provisional 2027)."""
+    import datetime as dt
+
+    from shequyun.models import WorkdayOverride
+    from shequyun.workdays import override_changed
+
+    feedback = services.feedback_raise(actor=people["author"], kind="question", title="问题", body="内容")
+    assert (feedback.due_date, feedback.due_provisional) == (dt.date(2027, 1, 4), True)
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+        override_changed(day=dt.date(2027, 1, 1), actor=people["city_ops"])
+    feedback.refresh_from_db()
+    assert feedback.due_date == dt.date(2027, 1, 4)
+    event = AuditEvent.objects.get(event_type=AuditEventType.DEADLINE_AFFECTED, target_id=str(feedback.pk))
+    assert event.extra == {"stored": "2027-01-04", "recomputed": "2027-01-05", "calendar_dates": ["2027-01-01"]}
+    assert services.feedback_deadlines_recheck(changed_dates=[dt.date(2027, 1, 1)]) == 1  # rerun: same finding
+    with django_capture_on_commit_callbacks(execute=True):
+        override_changed(day=dt.date(2026, 6, 1), actor=people["city_ops"])  # before the item: nothing moves
+    assert AuditEvent.objects.filter(event_type=AuditEventType.DEADLINE_AFFECTED).count() == 2
