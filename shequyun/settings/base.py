@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "shequyun.middleware.HealthCheckMiddleware",  # /healthz, /readyz: before the Host check, after the headers
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shequyun.middleware.SessionRenewalMiddleware",  # the idle timeout, renewed at most once a minute
     "shequyun.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "shequyun.input.RejectNullCharactersMiddleware",
@@ -179,7 +180,10 @@ else:
 # through the shared Redis cache when there is one.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, renewed on every request
+# The age above is an idle timeout, renewed by shequyun.middleware.SessionRenewalMiddleware at most once a minute
+# (not SESSION_SAVE_EVERY_REQUEST, which writes the session back on every request).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
