@@ -161,9 +161,10 @@ class UserViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def disable(self, request: Request, pk: str | None = None) -> Response:
+        user = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(svc.user_disable(actor=request.user, user=self.get_object(), **data.validated_data))
+        return self._out(svc.user_disable(actor=request.user, user=user, **data.validated_data))
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
@@ -185,9 +186,10 @@ class UserViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(request=RolesSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def roles(self, request: Request, pk: str | None = None) -> Response:
+        user = self.get_object()  # 404 outside the subtree before anything about the body is said
         data = RolesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(svc.user_assign_roles(actor=request.user, user=self.get_object(), **data.validated_data))
+        return self._out(svc.user_assign_roles(actor=request.user, user=user, **data.validated_data))
 
 
 @extend_schema(tags=["auth"], request=PasswordChangeSerializer, responses={200: None})
