@@ -1,4 +1,5 @@
-"""Django admin for the bootstrap superuser: reference data is read-only here (it comes from the loader)."""
+"""Django admin for the bootstrap superuser: reference data is read-only here (it comes from the loader); every
+save and delete is a call into accounts/services/ (the write contract, tests/test_write_contract.py)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -6,6 +7,8 @@ from django.contrib.auth.forms import UserChangeForm
 
 from .models import Organisation, Region, User
 from .permissions import roles_allowed
+from .services.accounts import admin_user_save
+from .services.regions import organisation_delete, organisation_save, region_update_population
 
 
 @admin.register(Region)
@@ -21,6 +24,9 @@ class RegionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        region_update_population(actor=request.user, region=obj, households=obj.households, population=obj.population)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -28,6 +34,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "region__name"]
     raw_id_fields = ["region"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        organisation_save(actor=request.user, organisation=obj)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        organisation_delete(actor=request.user, organisation=obj)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for organisation in queryset:
+            organisation_delete(actor=request.user, organisation=organisation)
 
 
 class UserAdminForm(UserChangeForm):
@@ -57,3 +73,6 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # disabling never deletes (DESIGN §3)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        admin_user_save(actor=request.user, user=obj)

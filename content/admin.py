@@ -65,6 +65,10 @@ class SensitiveWordAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         services.word_remove(actor=request.user, word_id=obj.pk)
 
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for word in queryset:
+            services.word_remove(actor=request.user, word_id=word.pk)
+
     def _lexicon_keeper(self, request) -> bool:  # type: ignore[no-untyped-def]
         from .permissions import may_edit_lexicon
 

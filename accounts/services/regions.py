@@ -174,3 +174,33 @@ def region_update_population(*, actor, region: Region, households: int | None, p
     with acting_as(actor):
         region.save(update_fields=["households", "population"])
     return region
+
+
+def _require_superuser(actor) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import PermissionDenied
+
+    if not (actor is not None and actor.is_active and actor.is_superuser):
+        raise PermissionDenied("只有系统管理员可以在后台维护组织。")
+
+
+@transaction.atomic
+def organisation_save(*, actor, organisation: Organisation) -> Organisation:  # type: ignore[no-untyped-def]
+    """The Django admin's add/change of an organisation (bootstrap superuser only): validated, saved, audited."""
+    from shequyun.audit import acting_as
+
+    _require_superuser(actor)
+    organisation.full_clean()
+    with acting_as(actor):
+        organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor, organisation: Organisation) -> None:  # type: ignore[no-untyped-def]
+    """The Django admin's delete (an organisation still named by accounts or scenarios is protected: 409-like error
+    in the admin)."""
+    from shequyun.audit import acting_as
+
+    _require_superuser(actor)
+    with acting_as(actor):
+        organisation.delete()
