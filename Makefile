@@ -98,6 +98,7 @@ bench-micro: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy  # pyproject.toml [tool.mypy]: shequyun/ strictly, the apps leniently
 
 messages: install-dev
 	for app in . accounts scenarios content security dataassets; do \
