@@ -50,7 +50,7 @@ seed: migrate
 
 # Web server, Celery worker and Celery beat in one terminal (honcho), on the embedded SQLite database and
 # kombu's filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
-run: seed
+run: install-dev seed  # honcho is a development dependency (requirements/dev.in), never in the image
 	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	PATH="$(abspath $(VENV))/bin:$$PATH" DEBUG=$${DEBUG:-1} OTP_REQUIRED_ROLES=$${OTP_REQUIRED_ROLES-} HOST=$(HOST) PORT=$(PORT) honcho -f Procfile.dev start
 
@@ -98,6 +98,7 @@ bench-micro: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy  # pyproject.toml [tool.mypy]: shequyun/ strictly, the apps leniently
 
 messages: install-dev
 	for app in . accounts scenarios content security dataassets; do \

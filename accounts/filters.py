@@ -53,10 +53,10 @@ class UserFilter(PortalFilterSet):
         model = User
         fields = ["q", "region", "is_active", "must_change_password", "role", "platform_id"]
 
-    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
-    def filter_manageable(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_manageable(self, queryset, name, value):
         managed = managed_by(self.request.user)
         return queryset.filter(managed) if value else queryset.exclude(managed)
 

@@ -12,7 +12,7 @@ class SignInForm(AuthenticationForm):
         "inactive": _("用户名或密码错误，请重新输入。连续多次失败后账号将被暂时锁定。"),
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
@@ -43,7 +43,7 @@ class PasswordChangeForm(forms.Form):
     )
     new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}))
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
@@ -62,7 +62,7 @@ class AnomalyReportForm(forms.Form):
     )
 
 
-def region_choices(regions) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def region_choices(regions) -> list[tuple[str, str]]:
     return [(r.code, f"{r.name}（{r.code}）") for r in regions]
 
 
@@ -87,7 +87,7 @@ class AccountForm(forms.Form):
         help_text=_("本人在统一身份认证平台的身份标识。关联后本人可用「统一身份认证登录」；留空则不关联。"),
     )
 
-    def __init__(self, *args, regions=(), organisations=None, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, regions=(), organisations=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.regions = {r.code: r for r in regions}
         self.fields["region"].choices = region_choices(regions)

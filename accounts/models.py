@@ -158,7 +158,7 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignor
         # The region is needed on every request (scoping), so it is always fetched with the user.
         return super().get_queryset().select_related("region", "organisation")
 
-    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def]
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
         # DESIGN §10: the bootstrap superuser sits at city level.
         if extra_fields.get("region") is None and extra_fields.get("region_id") is None:
             extra_fields["region"] = Region.objects.filter(level=RegionLevel.CITY).first()
@@ -215,7 +215,7 @@ class User(AbstractUser):
             raise ValidationError({"organisation": _("所属组织必须位于用户所属区域。")})
 
     @property
-    def password_expires_at(self):  # type: ignore[no-untyped-def]
+    def password_expires_at(self):
         from datetime import timedelta
 
         from django.conf import settings

@@ -92,7 +92,7 @@ def can_manage_account(actor: Any, *, region: Region, is_admin: bool, action: st
     return is_admin
 
 
-def manageable_accounts_filter(actor: Any):  # type: ignore[no-untyped-def]
+def manageable_accounts_filter(actor: Any):
     """The same rule as :func:`can_manage_account`, as a queryset filter on User (for list pages and the
     bulk reminder/lock views). ``tests/accounts/test_permissions.py`` checks that both agree in every cell."""
     from django.db.models import Q
@@ -111,7 +111,7 @@ def manageable_accounts_filter(actor: Any):  # type: ignore[no-untyped-def]
     return own_staff | (Q(region__parent=own) & admin)
 
 
-def managed_by(actor: Any):  # type: ignore[no-untyped-def]
+def managed_by(actor: Any):
     """The same rule as an EXISTS condition on User rows: the rule's joins (groups, parent region) stay inside a
     correlated subquery, so lists and their COUNTs read each account once and need no DISTINCT."""
     from django.contrib.auth import get_user_model
@@ -121,7 +121,7 @@ def managed_by(actor: Any):  # type: ignore[no-untyped-def]
     return Exists(user_model._base_manager.filter(manageable_accounts_filter(actor), pk=OuterRef("pk")))
 
 
-def _admin_ids():  # type: ignore[no-untyped-def]
+def _admin_ids():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups__name=Role.ACCOUNT_ADMIN.value).values("pk")

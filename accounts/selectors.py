@@ -18,7 +18,7 @@ class ChildRow:
     counts: dict[str, int]
 
 
-def region_get_visible(*, user, code: str) -> Region:  # type: ignore[no-untyped-def]
+def region_get_visible(*, user, code: str) -> Region:
     """The region with this code if the user may see it, else 404 (same answer for missing and out of scope)."""
     region = Region.objects.visible_to(user).filter(code=code).first()
     if region is None:
@@ -26,17 +26,17 @@ def region_get_visible(*, user, code: str) -> Region:  # type: ignore[no-untyped
     return region
 
 
-def region_children(*, user, region: Region) -> list[ChildRow]:  # type: ignore[no-untyped-def]
+def region_children(*, user, region: Region) -> list[ChildRow]:
     """Children of a visible region with their descendant counts: two queries whatever the number of children."""
     children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
     counts = Region.objects.child_counts(region)
     return [ChildRow(region=child, counts=counts.get(child.path, {})) for child in children]
 
 
-def region_breadcrumbs(*, user, region: Region) -> list[Region]:  # type: ignore[no-untyped-def]
+def region_breadcrumbs(*, user, region: Region) -> list[Region]:
     """From the user's own region down to ``region``: never above what the user may see."""
     return [r for r in region.ancestors() if in_scope(user, r)]
 
 
-def region_list(*, user) -> QuerySet[Region]:  # type: ignore[no-untyped-def]
+def region_list(*, user) -> QuerySet[Region]:
     return Region.objects.visible_to(user)

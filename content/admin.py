@@ -11,13 +11,13 @@ from .models import ContentItem, Feedback, ReviewChain, SensitiveWord, TrainingM
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -33,11 +33,11 @@ class ReviewChainAdmin(ReadOnlyAdmin):
     list_display = ["region", "editor", "edited"]
 
     @admin.display(description=_("更新人"))
-    def editor(self, obj):  # type: ignore[no-untyped-def]  # the fields have no Chinese verbose names
+    def editor(self, obj):  # the fields have no Chinese verbose names
         return obj.updated_by.display_name if obj.updated_by else "—"
 
     @admin.display(description=_("更新时间"), ordering="updated_at")
-    def edited(self, obj):  # type: ignore[no-untyped-def]
+    def edited(self, obj):
         return obj.updated_at
 
 
@@ -59,22 +59,26 @@ class SensitiveWordAdmin(admin.ModelAdmin):
     search_fields = ["word"]
     fields = ["word", "severity", "note"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         services.word_save(actor=request.user, word=obj.word, severity=obj.severity, note=obj.note)
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         services.word_remove(actor=request.user, word_id=obj.pk)
 
-    def _lexicon_keeper(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
+        for word in queryset:
+            services.word_remove(actor=request.user, word_id=word.pk)
+
+    def _lexicon_keeper(self, request) -> bool:
         from .permissions import may_edit_lexicon
 
         return may_edit_lexicon(request.user)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return self._lexicon_keeper(request)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return self._lexicon_keeper(request)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return self._lexicon_keeper(request)

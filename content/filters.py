@@ -36,7 +36,7 @@ class ItemFilter(PortalFilterSet):
         model = ContentItem
         fields = ["status", "kind", "region", "audience", "date_from", "date_to", "q", "mine"]
 
-    def filter_mine(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)
         if value is None or user is None:
             return queryset
@@ -59,7 +59,7 @@ class FeedbackFilter(PortalFilterSet):
         model = Feedback
         fields = ["status", "kind", "level", "region", "overdue"]
 
-    def filter_overdue(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
 
         if value is None:

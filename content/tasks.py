@@ -16,7 +16,7 @@ from shequyun.errors import Conflict
 BATCH = 200
 
 
-def _run(ids: list[int], action) -> int:  # type: ignore[no-untyped-def]
+def _run(ids: list[int], action) -> int:
     done = 0
     for pk in ids:
         try:

@@ -60,10 +60,10 @@ class ResourceFilter(PortalFilterSet):
         fields = ["q", "status", "catalogue", "sharing_type", "open_type", "grade", "update_frequency", "region",
                   "provider", "revisions"]
 
-    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_q(self, queryset, name, value):
         return resource_search(queryset, value)
 
-    def filter_revisions(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_revisions(self, queryset, name, value):
         return queryset.filter(revision_of__isnull=not value)
 
 
@@ -82,7 +82,7 @@ class ObjectionFilter(PortalFilterSet):
         model = Objection
         fields = ["status", "kind", "overdue", "resource"]
 
-    def filter_overdue(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
         late = (Q(status=ObjectionStatus.RECEIVED, mark_due__lt=today)
                 | Q(status=ObjectionStatus.MARKED, decide_due__lt=today)

@@ -28,7 +28,7 @@ DATE = {"class": "form-control", "type": "date"}
 CHECK = {"class": "form-check-input"}
 
 
-def _select(label, choices, **kwargs):  # type: ignore[no-untyped-def]
+def _select(label, choices, **kwargs):
     return forms.ChoiceField(label=label, choices=choices, widget=forms.Select(attrs=SELECT), **kwargs)
 
 
@@ -97,7 +97,7 @@ class TransferForm(forms.Form):
     comment = forms.CharField(label=_("转交说明"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 
-    def __init__(self, *args, targets=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_org"].choices = [("", "—"), *[(o.pk, f"{o.name}（{o.region.name}）") for o in targets]]
 
@@ -112,7 +112,7 @@ class SharingForm(forms.Form):
                                       widget=forms.Select(attrs=SELECT))
     purpose = forms.CharField(label=_("用途"), max_length=2000, widget=forms.Textarea(attrs=AREA))
 
-    def __init__(self, *args, scenarios=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, scenarios=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = [("", "—"), *[(s.pk, s.name) for s in scenarios]]
 

@@ -93,7 +93,7 @@ class ResourceQuerySet(ScopedQuerySet):
     def in_catalogue(self) -> ResourceQuerySet:
         return self.filter(status=ResourceStatus.PUBLISHED)
 
-    def catalogue_for(self, user) -> ResourceQuerySet:  # type: ignore[no-untyped-def]
+    def catalogue_for(self, user) -> ResourceQuerySet:
         """What a user may read: everything in their subtree (any state), plus the published catalogue — the
         city catalogue for every signed-in user, a district's supplementary catalogue for that district's subtree —
         plus resources granted to them (authorised sharing)."""
@@ -441,7 +441,7 @@ class Objection(models.Model):
         return f"{self.resource} · {self.get_kind_display()}"
 
     @property
-    def current_due(self):  # type: ignore[no-untyped-def]
+    def current_due(self):
         """The clock of the current stage (None once decided)."""
         return {ObjectionStatus.RECEIVED: self.mark_due, ObjectionStatus.MARKED: self.decide_due,
                 ObjectionStatus.TRANSFERRED: self.department_due}.get(self.status)

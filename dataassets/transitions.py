@@ -13,19 +13,19 @@ from .models import ResourceStatus as R
 from .models import SharingStatus as S
 
 
-def editor(user, resource) -> bool:  # type: ignore[no-untyped-def]
+def editor(user, resource) -> bool:
     return p.may_edit_resource(user, resource)
 
 
-def original_reviewer(user, resource) -> bool:  # type: ignore[no-untyped-def]
+def original_reviewer(user, resource) -> bool:
     return not resource.is_revision and p.may_review_resource(user, resource)
 
 
-def revision_reviewer(user, resource) -> bool:  # type: ignore[no-untyped-def]
+def revision_reviewer(user, resource) -> bool:
     return resource.is_revision and p.may_review_resource(user, resource)
 
 
-def reviewer(user, resource) -> bool:  # type: ignore[no-untyped-def]
+def reviewer(user, resource) -> bool:
     return p.may_review_resource(user, resource)
 
 

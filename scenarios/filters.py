@@ -29,7 +29,7 @@ class ScenarioFilter(PortalFilterSet):
         model = Scenario
         fields = ["q", "level", "region", "category", "status", "developer"]
 
-    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(application__function_summary__icontains=value))
 
 

@@ -108,7 +108,7 @@ class Scenario(models.Model):
         return assessment.protection_level if assessment is not None else None
 
     @property
-    def protection_tested_on(self):  # type: ignore[no-untyped-def]
+    def protection_tested_on(self):
         assessment = getattr(self, "assessment", None)
         return assessment.tested_on if assessment is not None else None
 

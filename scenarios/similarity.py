@@ -15,7 +15,7 @@ _STOP = set("的 了 和 与 及 或 等 在 对 为 是 将 由 于 以 并 其
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -35,7 +35,7 @@ YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 class RegionCodeFilter(RegionSubtreeFilter):
     """The shared region-subtree filter with this app's text input."""
 
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs):
         kwargs.setdefault("label", _("区划代码"))
         kwargs.setdefault("widget", django_filters.widgets.forms.TextInput(attrs=INPUT))
         super().__init__(**kwargs)
@@ -62,15 +62,15 @@ class IncidentFilter(PortalFilterSet):
         model = Incident
         fields = ["status", "open", "grade", "kind", "is_drill", "category", "region", "q"]
 
-    def filter_open(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_open(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
 
-    def filter_grade(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_grade(self, queryset, name, value):
         return queryset.filter(Q(grade=value) | Q(grade__isnull=True, suggested_grade=value))
 
-    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
 
@@ -96,7 +96,7 @@ class DrillFilter(PortalFilterSet):
         model = Drill
         fields = ["status", "overdue", "region"]
 
-    def filter_overdue(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = Q(status=DrillStatus.PLANNED, planned_on__lt=timezone.localdate())
@@ -127,7 +127,7 @@ class AssessmentFilter(PortalFilterSet):
         model = Assessment
         fields = ["level", "due_within", "region"]
 
-    def filter_due(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_due(self, queryset, name, value):
         if value is None:
             return queryset
         horizon = timezone.localdate() + dt.timedelta(days=int(value))
@@ -146,7 +146,7 @@ class AgreementFilter(PortalFilterSet):
         model = ConfidentialityAgreement
         fields = ["expiring_within", "scenario", "region"]
 
-    def filter_expiring(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_expiring(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(expires_on__lte=timezone.localdate() + dt.timedelta(days=int(value)))

@@ -313,7 +313,7 @@ class PlanVersion(models.Model):
         return f"{self.plan} v{self.number}"
 
     @property
-    def region(self):  # type: ignore[no-untyped-def]
+    def region(self):
         return self.plan.region
 
     def procedure_for(self, grade: int) -> str:
@@ -507,7 +507,7 @@ class Assessment(models.Model):
         return f"{self.scenario} · {self.get_protection_level_display() or '未定级'}"
 
     @property
-    def region(self):  # type: ignore[no-untyped-def]
+    def region(self):
         return self.scenario.region
 
     @property
@@ -554,7 +554,7 @@ class ConfidentialityAgreement(models.Model):
         return f"{self.vendor_name} · {self.scenario}"
 
     @property
-    def region(self):  # type: ignore[no-untyped-def]
+    def region(self):
         return self.scenario.region
 
     def clean(self) -> None:

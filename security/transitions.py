@@ -13,19 +13,19 @@ from .models import PlanStatus as P
 from .permissions import may_approve_plan, may_edit_plan, may_handle_incident, may_manage_drills
 
 
-def handler(user, incident) -> bool:  # type: ignore[no-untyped-def]
+def handler(user, incident) -> bool:
     return may_handle_incident(user, incident)
 
 
-def plan_editor(user, version) -> bool:  # type: ignore[no-untyped-def]
+def plan_editor(user, version) -> bool:
     return may_edit_plan(user, version.plan)
 
 
-def plan_approver(user, version) -> bool:  # type: ignore[no-untyped-def]
+def plan_approver(user, version) -> bool:
     return may_approve_plan(user, version)
 
 
-def drill_organiser(user, drill) -> bool:  # type: ignore[no-untyped-def]
+def drill_organiser(user, drill) -> bool:
     return may_manage_drills(user, drill.region)
 
 

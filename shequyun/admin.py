@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, WorkdayOverride
-from .workdays import override_changed
+from .workdays import override_delete, override_save
 
 
 @admin.register(WorkdayOverride)
@@ -18,14 +18,14 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
         return obj.created_by.display_name if obj.created_by else "—"
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        override_changed(day=obj.date, actor=request.user)
+        override_save(actor=request.user, override=obj)
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        super().delete_model(request, obj)
-        override_changed(day=obj.date, actor=request.user, removed=True)
+        override_delete(actor=request.user, override=obj)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for override in queryset:
+            override_delete(actor=request.user, override=override)
 
 
 @admin.register(AuditEvent)

@@ -15,6 +15,10 @@ import datetime as dt
 import time
 import uuid
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import WorkdayOverride
 
 
 @lru_cache(maxsize=4096)
@@ -191,3 +195,30 @@ def log_moved_deadline(*, target: object, region_path: str, stored: dt.date, rec
                  stored=stored.isoformat(), recomputed=recomputed.isoformat(),
                  calendar_dates=[d.isoformat() for d in changed_dates], **extra)
     return True
+
+
+def override_save(*, actor: Any, override: WorkdayOverride) -> None:
+    """Add or change one calendar override (the admin's form): saved, audited, apps told after commit."""
+    from django.db import transaction
+
+    from .audit import acting_as
+
+    with transaction.atomic():
+        if override.created_by_id is None:
+            override.created_by = actor
+        with acting_as(actor):
+            override.save()
+        override_changed(day=override.date, actor=actor)
+
+
+def override_delete(*, actor: Any, override: WorkdayOverride) -> None:
+    """Remove one calendar override: deleted, audited, apps told after commit."""
+    from django.db import transaction
+
+    from .audit import acting_as
+
+    with transaction.atomic():
+        day = override.date
+        with acting_as(actor):
+            override.delete()
+        override_changed(day=day, actor=actor, removed=True)

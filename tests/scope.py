@@ -122,6 +122,12 @@ class ScopeContract:
     #: HTML list page (url name) that must list the inside object and not the outside one.
     list_page: ClassVar[str] = ""
     pk_kwarg: ClassVar[str] = "pk"
+    #: The object's attribute that fills the URL (``code`` for regions, looked up by official code).
+    lookup_attr: ClassVar[str] = "pk"
+    #: A URL value that names no row, of the lookup's shape (``MISSING_PK`` for ids).
+    missing_value: ClassVar[Any] = MISSING_PK
+    #: The key of an API list row that carries ``identify(obj)``.
+    list_key: ClassVar[str] = "id"
     model: ClassVar[Any] = None
     #: Routes answered without signing in (the public inventory …): not expected to refuse anonymous callers.
     public_routes: ClassVar[set[str]] = set()
@@ -148,8 +154,11 @@ class ScopeContract:
         return None
 
     def identify(self, obj: Any) -> Any:
-        """How the object appears in API list rows (``id`` by default) or in a list page (its pk in a link)."""
-        return obj.pk
+        """How the object appears in API list rows (``list_key``) or in a list page (its key in a link)."""
+        return self._key(obj)
+
+    def _key(self, obj: Any) -> Any:
+        return getattr(obj, self.lookup_attr)
 
     # -- plumbing ------------------------------------------------------------------------------------------
     @pytest.fixture
@@ -199,7 +208,7 @@ class ScopeContract:
         for route in self._routes():
             if route.name in self.public_routes:
                 continue
-            url = reverse(route.name, kwargs=self._detail_kwargs(route, scope["inside"].pk) if route.is_detail else {})
+            url = reverse(route.name, kwargs=self._detail_kwargs(route, self._key(scope["inside"])) if route.is_detail else {})
             for method in route.methods:
                 response = self._call(c, method, url)
                 if self._is_api():
@@ -217,7 +226,7 @@ class ScopeContract:
                 continue
             if self._is_api() and route.name != f"{self.basename}-detail":
                 continue  # action routes are exercised by the module's own tests
-            url = reverse(route.name, kwargs=self._detail_kwargs(route, inside.pk))
+            url = reverse(route.name, kwargs=self._detail_kwargs(route, self._key(inside)))
             response = c.get(url)
             assert response.status_code == 200, (route.name, response.status_code)
         listed = self._listed(c, scope)
@@ -236,7 +245,7 @@ class ScopeContract:
                 return None
             body = c.get(reverse(f"{self.basename}-list"), {"page_size": 200}).json()
             rows = body["results"] if isinstance(body, dict) and "results" in body else body
-            ids = {row.get("id") for row in rows}
+            ids = {row.get(self.list_key) for row in rows}
             return self.identify(scope["inside"]) in ids, self.identify(scope["outside"]) in ids
         if not self.list_page:
             return None
@@ -244,7 +253,7 @@ class ScopeContract:
 
         def shown(obj: Any) -> bool:
             route = next(r for r in all_routes() if r.name in self.pages and r.is_detail)
-            return reverse(route.name, kwargs=self._detail_kwargs(route, obj.pk)) in html
+            return reverse(route.name, kwargs=self._detail_kwargs(route, self._key(obj))) in html
 
         return shown(scope["inside"]), shown(scope["outside"])
 
@@ -255,8 +264,8 @@ class ScopeContract:
             if not route.is_detail:
                 continue
             for method in route.methods:
-                outside = self._call(c, method, reverse(route.name, kwargs=self._detail_kwargs(route, scope["outside"].pk)))
-                missing = self._call(c, method, reverse(route.name, kwargs=self._detail_kwargs(route, MISSING_PK)))
+                outside = self._call(c, method, reverse(route.name, kwargs=self._detail_kwargs(route, self._key(scope["outside"]))))
+                missing = self._call(c, method, reverse(route.name, kwargs=self._detail_kwargs(route, self.missing_value)))
                 assert outside.status_code == 404, (route.name, method, outside.status_code)
                 assert missing.status_code == 404, (route.name, method, missing.status_code)
                 if self._is_api():

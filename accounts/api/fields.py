@@ -32,7 +32,7 @@ class RegionCodeField(serializers.SlugRelatedField):
         )
         super().__init__(**kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(request.user) if request is not None else queryset.none()

@@ -10,7 +10,7 @@ class PortalGate(BasePermission):
 
     message = ""
 
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request, view) -> bool:
         user = request.user
         if user is None or not user.is_authenticated:
             return True  # IsAuthenticated answers 401

@@ -45,7 +45,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
     otp = serializers.CharField(label=_("动态验证码"), required=False, allow_blank=True, max_length=6, write_only=True,
                                 help_text=_("账号管理员、安全员等须双因素认证的角色必填：身份验证器中的 6 位数字。"))
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
+    def validate(self, attrs):
         attrs = super().validate(attrs)
         user = attrs["user"]
         if not second_factor_required(user):
@@ -76,12 +76,12 @@ class TokenObtainView(ObtainAuthToken):
     throttle_scope = "auth"
     serializer_class = TokenRequestSerializer
 
-    def get_serializer(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def get_serializer(self, *args, **kwargs):
         kwargs["context"] = self.get_serializer_context()
         return TokenRequestSerializer(*args, **kwargs)
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
 
@@ -102,11 +102,11 @@ class RegionViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "code"]
     ordering_fields = ["code", "name", "depth"]
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer
 
     @extend_schema(request=PopulationSerializer, responses={200: RegionSerializer})
-    def partial_update(self, request, code=None):  # type: ignore[no-untyped-def]
+    def partial_update(self, request, code=None):
         region = self.get_object()
         data = PopulationSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -161,9 +161,10 @@ class UserViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def disable(self, request: Request, pk: str | None = None) -> Response:
+        user = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(svc.user_disable(actor=request.user, user=self.get_object(), **data.validated_data))
+        return self._out(svc.user_disable(actor=request.user, user=user, **data.validated_data))
 
     @extend_schema(request=None, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
@@ -185,9 +186,10 @@ class UserViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @extend_schema(request=RolesSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def roles(self, request: Request, pk: str | None = None) -> Response:
+        user = self.get_object()  # 404 outside the subtree before anything about the body is said
         data = RolesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._out(svc.user_assign_roles(actor=request.user, user=self.get_object(), **data.validated_data))
+        return self._out(svc.user_assign_roles(actor=request.user, user=user, **data.validated_data))
 
 
 @extend_schema(tags=["auth"], request=PasswordChangeSerializer, responses={200: None})

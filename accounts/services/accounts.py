@@ -386,6 +386,32 @@ def password_change(*, user: User, old_password: str, new_password: str, request
 
 
 @transaction.atomic
+@transaction.atomic
+def admin_user_save(*, actor: Any, user: User) -> User:
+    """The Django admin's add/change of an account (bootstrap superuser only; its form applies the role rules):
+    saved as that superuser, so django-auditlog names the actor."""
+    if not (actor is not None and actor.is_active and actor.is_superuser):
+        raise PermissionDenied(_("只有系统管理员可以在后台维护账号。"))
+    with acting_as(actor):
+        user.save()
+    return user
+
+
+def otp_device_pending(*, user: User) -> Any:
+    """The user's unconfirmed TOTP device (created on first visit of the enrolment page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+
+
+def otp_device_confirm(*, user: User, device: Any, request: Any = None) -> None:
+    """The first correct code confirms the device; audited."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(AuditEventType.OTP_ENROLLED, actor=user, request=request)
+
+
 def anomaly_report(*, actor: User, description: str) -> AccountAnomaly:
     """A user reports something wrong with their own account; it reaches the account's admins."""
     description = (description or "").strip()

@@ -54,7 +54,7 @@ def _read_divisions(csv_path: Path) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def regions_load(*, csv_path: Path, actor=None) -> LoadReport:  # type: ignore[no-untyped-def]
+def regions_load(*, csv_path: Path, actor=None) -> LoadReport:
     """Load (or refresh) the division tree from the CSV. Idempotent: a second run changes nothing, a renamed
     row is updated, a moved row gets its new path. Rows that disappeared from the file are reported, never
     deleted (history may point at them)."""
@@ -141,7 +141,7 @@ def organisation_ensure(*, name: str, kind: str, region: Region) -> Organisation
     return organisation
 
 
-def user_set_font_scale(*, user, font_scale: int) -> None:  # type: ignore[no-untyped-def]
+def user_set_font_scale(*, user, font_scale: int) -> None:
     """A user's own display preference (大字模式)."""
     from ..models import FontScale
 
@@ -150,7 +150,7 @@ def user_set_font_scale(*, user, font_scale: int) -> None:  # type: ignore[no-un
 
 
 @transaction.atomic
-def region_update_population(*, actor, region: Region, households: int | None, population: int | None) -> Region:  # type: ignore[no-untyped-def]
+def region_update_population(*, actor, region: Region, households: int | None, population: int | None) -> Region:
     """Registered households and population (the base for participation rates), kept by account admins of the
     region or above it."""
     from django.core.exceptions import PermissionDenied, ValidationError
@@ -174,3 +174,33 @@ def region_update_population(*, actor, region: Region, households: int | None, p
     with acting_as(actor):
         region.save(update_fields=["households", "population"])
     return region
+
+
+def _require_superuser(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not (actor is not None and actor.is_active and actor.is_superuser):
+        raise PermissionDenied("只有系统管理员可以在后台维护组织。")
+
+
+@transaction.atomic
+def organisation_save(*, actor, organisation: Organisation) -> Organisation:
+    """The Django admin's add/change of an organisation (bootstrap superuser only): validated, saved, audited."""
+    from shequyun.audit import acting_as
+
+    _require_superuser(actor)
+    organisation.full_clean()
+    with acting_as(actor):
+        organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor, organisation: Organisation) -> None:
+    """The Django admin's delete (an organisation still named by accounts or scenarios is protected: 409-like error
+    in the admin)."""
+    from shequyun.audit import acting_as
+
+    _require_superuser(actor)
+    with acting_as(actor):
+        organisation.delete()

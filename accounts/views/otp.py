@@ -19,6 +19,7 @@ from shequyun.audit import AuditEventType, record_event
 from shequyun.redirects import redirect_next
 
 from ..forms import TokenForm
+from ..services.accounts import otp_device_confirm, otp_device_pending
 
 
 def _qr_svg(data: str) -> str:
@@ -32,16 +33,12 @@ def _qr_svg(data: str) -> str:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="TOTP", confirmed=False)
+    device = otp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            otp_device_confirm(user=request.user, device=device, request=request)
             otp_login(request, device)
-            record_event(AuditEventType.OTP_ENROLLED, actor=request.user, request=request)
             messages.success(request, _("已绑定身份验证器。"))
             return redirect_next(request)
         form.add_error("token", _("验证码不正确或已过期，请重试。"))

@@ -25,7 +25,7 @@ class SignOutView(auth_views.LogoutView):
     """POST only (Django 5): the server-side session is flushed."""
 
 
-def lockout_response(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):  # type: ignore[no-untyped-def]
+def lockout_response(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
     """django-axes calls this when an account or address is locked: the answer looks like a wrong password."""
     if request.path.startswith("/api/"):
         return JsonResponse({"non_field_errors": [SignInForm.error_messages["invalid_login"]]}, status=400)

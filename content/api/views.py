@@ -45,7 +45,7 @@ from .serializers import (
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def _valid(serializer_class, request: Request, **kwargs):  # type: ignore[no-untyped-def]
+def _valid(serializer_class, request: Request, **kwargs):
     data = serializer_class(data=request.data, **kwargs)
     data.is_valid(raise_exception=True)
     return data.validated_data
@@ -61,14 +61,14 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     ordering_fields = ["title", "publish_at", "expire_at", "created_at", "updated_at", "status"]
     parser_classes = PARSERS
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = super().get_queryset()
         if self.action != "list":
             queryset = queryset.prefetch_related(Prefetch(
                 "events", queryset=ItemEvent.objects.select_related("actor", "revision").order_by("created_at", "id")))
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return ContentItemSerializer if self.action == "list" else ContentItemDetailSerializer
 
     def _out(self, item: ContentItem, code: int = status.HTTP_200_OK) -> Response:
@@ -197,11 +197,11 @@ class TrainingViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     filterset_class = TrainingFilter
     parser_classes = PARSERS
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = selectors.training_list(user=self.request.user)
         return queryset.prefetch_related("files") if self.action != "list" else queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return TrainingSerializer if self.action == "list" else TrainingDetailSerializer
 
     @extend_schema(request={"multipart/form-data": TrainingWriteSerializer, "application/json": TrainingWriteSerializer},
@@ -262,13 +262,13 @@ class FeedbackViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     search_fields = ["title", "body"]
     ordering_fields = ["created_at", "due_date", "status"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = super().get_queryset()
         if self.action != "list":
             queryset = queryset.prefetch_related("events__actor", "events__from_region", "events__to_region")
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return FeedbackSerializer if self.action == "list" else FeedbackDetailSerializer
 
     def _out(self, feedback: Feedback, code: int = status.HTTP_200_OK) -> Response:

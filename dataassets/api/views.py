@@ -64,13 +64,13 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = ResourceFilter
     ordering_fields = ["name", "code", "updated_at", "published_at"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = selectors.resource_list(user=self.request.user)
         if self.action != "list":
             queryset = queryset.prefetch_related(_events())
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return ResourceSerializer if self.action == "list" else ResourceDetailSerializer
 
     def _out(self, resource: Resource, code: int = status.HTTP_200_OK) -> Response:
@@ -192,7 +192,7 @@ class SharingRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     serializer_class = SharingRequestSerializer
     filterset_class = SharingFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.sharing_list(user=self.request.user)
 
     def _out(self, obj: SharingRequest, code: int = status.HTTP_200_OK) -> Response:
@@ -231,13 +231,13 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     filterset_class = ObjectionFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = selectors.objection_list(user=self.request.user)
         if self.action != "list":
             queryset = queryset.prefetch_related(selectors.objection_events_prefetch())
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return ObjectionSerializer if self.action == "list" else ObjectionDetailSerializer
 
     def _out(self, obj: Objection, code: int = status.HTTP_200_OK) -> Response:
@@ -284,7 +284,7 @@ class QualityIssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     serializer_class = QualityIssueSerializer
     filterset_class = QualityFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.quality_list(user=self.request.user)
 
     @extend_schema(request=DataRequiredCommentSerializer, responses={200: QualityIssueSerializer})

@@ -49,13 +49,13 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     search_fields = ["name", "developer_name", "application__function_summary"]
     ordering_fields = ORDERING
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(events_prefetch(), "scope_regions")
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return ScenarioDetailSerializer if self.action == "retrieve" else ScenarioSerializer
 
     def _out(self, scenario: Scenario, code: int = status.HTTP_200_OK) -> Response:

@@ -37,7 +37,7 @@ def period_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def _campaign_scenarios(region: Region):  # type: ignore[no-untyped-def]
+def _campaign_scenarios(region: Region):
     """Online scenarios a campaign covers: a district's whole subtree; for the city, city- and district-level ones
     (street and village scenarios are evaluated by their district)."""
     online = Scenario.objects.under(region.path).filter(status=Status.ONLINE)

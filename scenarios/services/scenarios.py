@@ -187,35 +187,42 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
 
 def scenario_merge(*, actor: Any, scenario: Scenario, into: Scenario, comment: str) -> Scenario:
     """Merge a similar scenario into a survivor: it goes offline and points at the survivor; both histories
-    keep the link."""
-    if into.pk == scenario.pk:
-        raise ValidationError({"into": [_("不能合并到自身。")]})
-    if into.status != Status.ONLINE or into.merged_into_id:
-        raise ValidationError({"into": [_("只能合并到运行中的场景。")]})
-    if not may_evaluate(actor, into.region):
-        raise ValidationError({"into": [_("目标场景不在您的管辖范围内。")]})
+    keep the link. The survivor is judged only for someone who may merge (state → permission → input)."""
+
+    def check(locked: Scenario, step: Transition) -> None:
+        if into.pk == locked.pk:
+            raise ValidationError({"into": [_("不能合并到自身。")]})
+        if into.status != Status.ONLINE or into.merged_into_id:
+            raise ValidationError({"into": [_("只能合并到运行中的场景。")]})
+        if not may_evaluate(actor, into.region):
+            raise ValidationError({"into": [_("目标场景不在您的管辖范围内。")]})
 
     def point(locked: Scenario, step: Transition) -> list[str]:
         locked.merged_into = into
         return ["merged_into", "updated_at"]
 
-    merged = transition(WORKFLOW, obj=scenario, action="merge", actor=actor, comment=comment, extra_update=point,
-                        merged_into=into.pk)
-    with acting_as(actor):
-        ScenarioEvent.objects.create(scenario=into, action="absorbed", from_status=into.status, to_status=into.status,
-                                     actor=actor, comment=comment, extra={"merged_from": scenario.pk})
+    with transaction.atomic():
+        merged = transition(WORKFLOW, obj=scenario, action="merge", actor=actor, comment=comment, validate=check,
+                            extra_update=point, merged_into=into.pk)
+        with acting_as(actor):
+            ScenarioEvent.objects.create(scenario=into, action="absorbed", from_status=into.status,
+                                         to_status=into.status, actor=actor, comment=comment,
+                                         extra={"merged_from": scenario.pk})
     return merged
 
 
 def scenario_promote(*, actor: Any, scenario: Scenario, regions: list[Region], comment: str = "") -> Scenario:
     """Widen a scenario's scope to more regions (all within the evaluator's subtree)."""
-    if not regions:
-        raise ValidationError({"regions": [_("请选择推广的区域。")]})
-    outside = [r.name for r in regions if not may_evaluate(actor, r)]
-    if outside:
-        raise ValidationError({"regions": [_("不在您的管辖范围内：%(r)s") % {"r": "、".join(outside)}]})
+
+    def check(locked: Scenario, step: Transition) -> None:
+        if not regions:
+            raise ValidationError({"regions": [_("请选择推广的区域。")]})
+        outside = [r.name for r in regions if not may_evaluate(actor, r)]
+        if outside:
+            raise ValidationError({"regions": [_("不在您的管辖范围内：%(r)s") % {"r": "、".join(outside)}]})
+
     with transaction.atomic():
-        promoted = transition(WORKFLOW, obj=scenario, action="promote", actor=actor, comment=comment,
+        promoted = transition(WORKFLOW, obj=scenario, action="promote", actor=actor, comment=comment, validate=check,
                               regions=[r.code for r in regions])
         with acting_as(actor):
             promoted.scope_regions.add(*regions)
@@ -227,15 +234,17 @@ def scenario_rectify(*, actor: Any, scenario: Scenario, deadline: date, comment:
     """Require rectification by ``deadline``. When the deadline was computed in working days, pass
     ``working_days_from=(start, n)``: it is kept in the history so a later calendar change that would move the
     deadline can be detected and logged (the stored deadline itself does not change)."""
-    if deadline is None or deadline <= timezone.localdate():
-        raise ValidationError({"deadline": [_("整改期限必须晚于今天。")]})
+
+    def check(locked: Scenario, step: Transition) -> None:
+        if deadline is None or deadline <= timezone.localdate():
+            raise ValidationError({"deadline": [_("整改期限必须晚于今天。")]})
 
     def set_deadline(locked: Scenario, step: Transition) -> list[str]:
         locked.rectify_deadline = deadline
         return ["rectify_deadline", "updated_at"]
 
     basis = {"start": working_days_from[0].isoformat(), "working_days": working_days_from[1]} if working_days_from else {}
-    return transition(WORKFLOW, obj=scenario, action="rectify", actor=actor, comment=comment,
+    return transition(WORKFLOW, obj=scenario, action="rectify", actor=actor, comment=comment, validate=check,
                       extra_update=set_deadline, deadline=deadline.isoformat(), **basis)
 
 

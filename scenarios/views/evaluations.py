@@ -15,6 +15,7 @@ from accounts.models import Region, RegionLevel
 from shequyun.charts import Chart, Series, chart_xlsx_response
 from shequyun.errors import Conflict
 from shequyun.files import file_response
+from shequyun.http import post_only
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
 
@@ -127,11 +128,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@login_required
+@post_only
 def evaluation_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    if request.method != "POST":
-        return redirect("scenarios:evaluation", pk=pk)
     try:
         svc.evaluation_return(actor=request.user, evaluation=evaluation, comment=request.POST.get("comment", ""))
         messages.success(request, _("已退回。"))

@@ -71,13 +71,13 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     ordering_fields = ["created_at", "ack_due_at", "detected_at", "status"]
     search_fields = ["title", "description"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         queryset = selectors.incident_list(user=self.request.user).order_by("-created_at", "-id")
         if self.action != "list":
             queryset = queryset.prefetch_related("events__actor", "review_actions__owner")
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self):
         return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
 
     def _out(self, incident: Any, code: int = status.HTTP_200_OK) -> Response:
@@ -173,7 +173,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.plan_list(user=self.request.user).prefetch_related(
             "versions__team__user").order_by("region__code")
 
@@ -261,7 +261,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     filterset_class = DrillFilter
     ordering_fields = ["planned_on", "held_on", "created_at"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.drill_list(user=self.request.user).prefetch_related("participants").order_by("planned_on", "id")
 
     def _out(self, drill: Any, code: int = status.HTTP_200_OK) -> Response:
@@ -296,7 +296,7 @@ class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     filterset_class = TrainingFilter
     ordering_fields = ["held_on", "created_at"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.training_list(user=self.request.user).prefetch_related("participants").order_by(
             "-held_on", "-id")
 
@@ -330,7 +330,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     filterset_class = AssessmentFilter
     ordering_fields = ["next_due_on", "crypto_next_due_on", "updated_at"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.assessment_list(user=self.request.user).order_by("next_due_on", "id")
 
     def _out(self, assessment: Any, code: int = status.HTTP_200_OK) -> Response:
@@ -362,7 +362,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_class = AgreementFilter
     ordering_fields = ["expires_on", "signed_on"]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.agreement_list(user=self.request.user).order_by("expires_on", "id")
 
     def _out(self, agreement: Any, code: int = status.HTTP_200_OK) -> Response:

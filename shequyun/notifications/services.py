@@ -67,3 +67,13 @@ def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None 
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=list(notification_ids))
     return queryset.update(read_at=timezone.now())
+
+
+def email_claim(*, notification: Notification) -> bool:
+    """Claim a notification for e-mailing (so a concurrent run does not send it again); False when already claimed."""
+    return bool(Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()))
+
+
+def email_release(*, notification: Notification) -> None:
+    """Give a claim back after the mail server failed, so the retry sends it."""
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)

@@ -5,9 +5,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
 
 from .models import Notification
+from .services import email_claim, email_release
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +19,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for notification in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
         "recipient"
     ):
-        # Claim the row first so that a concurrent run does not send it again.
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
+        claimed = email_claim(notification=notification)  # first, so that a concurrent run does not send it again
         if not claimed or not notification.recipient.email:
             continue
         body = notification.body
@@ -37,7 +34,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
                 fail_silently=False,
             )
         except OSError:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)  # release the claim; retried
+            email_release(notification=notification)  # retried
             raise
         sent += 1
     return sent

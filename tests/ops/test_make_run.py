@@ -72,7 +72,7 @@ def wait(condition, seconds: float, describe) -> None:  # type: ignore[no-untype
 @pytest.mark.worker
 def test_the_web_server_stays_up_when_the_worker_is_killed(tmp_path):
     if not HONCHO.exists():
-        pytest.skip("honcho is installed by requirements/base.txt")
+        pytest.skip("honcho is installed by requirements/dev.txt (make install-dev, make run)")
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}},
@@ -112,3 +112,14 @@ def test_the_web_server_stays_up_when_the_worker_is_killed(tmp_path):
     # Ctrl-C stopped everything it started.
     time.sleep(1)
     assert not (worker_main_pids() - before), log.read_text()[-2000:]
+
+
+def test_honcho_is_a_development_dependency_that_make_run_installs():
+    """The production image installs requirements/base.txt only: honcho stays out of it, and ``make run`` installs
+    the development set (which has it) before starting honcho."""
+    assert "honcho==" not in (ROOT / "requirements/base.txt").read_text()
+    assert "honcho==" in (ROOT / "requirements/dev.txt").read_text()
+    assert "requirements/base.txt" in (ROOT / "Dockerfile").read_text()
+    assert "dev.txt" not in (ROOT / "Dockerfile").read_text()
+    run = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("run:"))
+    assert "install-dev" in run.split("#")[0]

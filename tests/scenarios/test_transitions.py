@@ -68,9 +68,10 @@ def test_every_state_action_pair(make_scenario, actors, state, action):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("state", "action"), sorted(WORKFLOW.table))
 def test_wrong_people_get_403_and_nothing_changes(make_scenario, actors, state, action):
-    if action in {"merge", "promote", "rectify"}:
-        pytest.skip("covered with their services below")
+    """Also merge, promote and rectify, through their own services (which take more than a comment)."""
     scenario = make_scenario(state)
+    survivor = make_scenario(Status.ONLINE, name="另一个养老服务场景") if action == "merge" else None
+    events = ScenarioEvent.objects.count()
     evaluator_actions = {"offboard", "rectify", "promote", "merge"}
     allowed = {
         "applicant": {"applicant", "staff"},
@@ -81,9 +82,11 @@ def test_wrong_people_get_403_and_nothing_changes(make_scenario, actors, state, 
         if who in allowed:
             continue
         with pytest.raises(PermissionDenied):
-            scenario_transition(actor=actors[who], scenario=scenario, action=action, comment="x")
+            _act(action, scenario, actors[who], survivor)
         scenario.refresh_from_db()
         assert scenario.status == state
+        assert scenario.merged_into is None
+        assert ScenarioEvent.objects.count() == events, (who, action)
 
 
 @pytest.mark.django_db

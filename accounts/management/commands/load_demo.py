@@ -35,7 +35,7 @@ class Command(BaseCommand):
     help = "Load demo organisations and one account per level (idempotent). Prints the credentials."
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", "Shequyun#2026")
         if not Region.objects.filter(code="310000000000").exists():
             raise CommandError("Load the divisions first: python manage.py load_divisions")

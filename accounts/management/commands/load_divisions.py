@@ -9,10 +9,10 @@ from accounts.services.regions import DivisionFileError, regions_load
 class Command(BaseCommand):
     help = "Load or refresh the Shanghai administrative divisions (idempotent)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--file", default=str(settings.DIVISIONS_CSV), help="CSV: code,name,level,parent_code")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         try:
             report = regions_load(csv_path=Path(options["file"]))
         except (OSError, DivisionFileError) as exc:

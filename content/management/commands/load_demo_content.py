@@ -29,7 +29,7 @@ class Command(BaseCommand):
     help = "Load demo content (review chain, lexicon, items, training, feedback) along the demo chain."
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         users = {u.username: u for u in User.objects.filter(username__in=[
             "city_admin", "pudong_admin", "dongming_admin", "sanlinyuan_staff"])}
         if len(users) < 4:

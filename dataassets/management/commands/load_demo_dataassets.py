@@ -63,7 +63,7 @@ class Command(BaseCommand):
     help = "Load demo data-assets accounts and records (run after load_demo and load_demo_scenarios)."
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         if not Region.objects.filter(code="310115015000").exists():
             raise CommandError("Load the divisions first: python manage.py load_divisions")
         roles_ensure()

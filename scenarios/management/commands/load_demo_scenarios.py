@@ -31,7 +31,7 @@ PATHS = {
 class Command(BaseCommand):
     help = "Load demo scenarios (run after load_demo)."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         users = {u.username: u for u in User.objects.filter(username__in=["dongming_operator", "pudong_admin", "city_admin"])}
         if len(users) < 3:
             raise CommandError("Load the demo accounts first: python manage.py load_demo")

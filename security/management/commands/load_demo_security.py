@@ -48,7 +48,7 @@ class Command(BaseCommand):
     help = "Load demo security data (run after load_demo and load_demo_scenarios)."
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", "Shequyun#2026")
         if not User.objects.filter(username="city_admin").exists():
             raise CommandError("Load the demo accounts first: python manage.py load_demo")
