@@ -184,7 +184,7 @@ def override_changed(*, day: dt.date, actor: object = None, removed: bool = Fals
 
 
 def log_moved_deadline(*, target: object, region_path: str, stored: dt.date, recomputed: dt.date,
-                       changed_dates: list[dt.date], **extra: object) -> bool:
+                       changed_dates: list[dt.date], **extra: Any) -> bool:
     """DESIGN §10: a deadline is stored when it is set; when a later calendar change would move it, the move is
     logged (audit event 期限受日历调整影响) and the stored deadline stands. Returns whether it moved."""
     from .audit import AuditEventType, record_event
