@@ -100,6 +100,27 @@ class Workflow:
                 condition |= Q(**{self.state_field: t.source}) & t.allowed.filter(user)
         return condition
 
+    def waiting_steps(self) -> dict[str, list[Transition]]:
+        """The waiting transitions with a Rule, by source state: one queue per state (``shequyun/home.py``)."""
+        steps: dict[str, list[Transition]] = {}
+        for t in self.table.values():
+            if t.waits and isinstance(t.allowed, Rule):
+                steps.setdefault(t.source, []).append(t)
+        return steps
+
+    def state_waiting_on(self, state: str, user: Any) -> Q:
+        """The part of :meth:`waiting_on` for one state."""
+        condition = NOTHING
+        for t in self.waiting_steps().get(state, []):
+            # (state & rule) per step: ``NOTHING | Q()`` would drop the empty Q ("everything") and keep NOTHING
+            condition |= Q(**{self.state_field: state}) & t.allowed.filter(user)
+        return condition
+
+    def may_act_in_state(self, state: str, user: Any, obj: Any) -> bool:
+        """The predicate form of :meth:`state_waiting_on`: ``obj`` is in ``state`` and a waiting step's rule holds."""
+        return getattr(obj, self.state_field) == state and any(
+            t.allowed(user, obj) for t in self.waiting_steps().get(state, []))
+
     def next_actors(self, obj: Any) -> list[Any]:
         """Who must act now that ``obj`` is in its current state (the holders of every waiting transition)."""
         state = getattr(obj, self.state_field)
