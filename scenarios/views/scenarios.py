@@ -17,6 +17,7 @@ from shequyun.exports import xlsx_response
 from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 from shequyun.workdays import calendar
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..api.views import report_response
@@ -135,7 +136,8 @@ def scenario_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except Http404:
         messages.error(request, _("请选择要合并到的场景。"))
         return redirect("scenarios:detail", pk=scenario.pk)
-    messages.success(request, _("操作已完成。"))
+    scenario.refresh_from_db()
+    messages.success(request, outcome_message(services.WORKFLOW, scenario, action, actor=request.user))
     if came_from_review:
         following = selectors.review_queue(user=request.user).first()
         if following is not None:
