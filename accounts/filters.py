@@ -48,6 +48,7 @@ class UserFilter(PortalFilterSet):
     is_active = StrictBooleanFilter(label=_("状态"), widget=forms.Select(
         attrs={"class": "form-select"}, choices=[("", _("全部")), ("true", _("启用")), ("false", _("停用"))]))
     manageable = StrictBooleanFilter(method="filter_manageable", label=_("只看我管理的账号"))
+    locked = StrictBooleanFilter(method="filter_locked", label=_("只看被锁定的账号"))
 
     class Meta:
         model = User
@@ -55,6 +56,12 @@ class UserFilter(PortalFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
+
+    def filter_locked(self, queryset, name, value):
+        from accounts.selectors import locked_usernames_query
+
+        locked = Q(username__in=locked_usernames_query())
+        return queryset.filter(locked) if value else queryset.exclude(locked)
 
     def filter_manageable(self, queryset, name, value):
         managed = managed_by(self.request.user)

@@ -40,3 +40,75 @@ def region_breadcrumbs(*, user, region: Region) -> list[Region]:
 
 def region_list(*, user) -> QuerySet[Region]:
     return Region.objects.visible_to(user)
+
+
+# --- What waits on an account admin (the home page; shequyun/home.py) -------------------------------------------
+
+def locked_usernames_query() -> QuerySet:
+    """The usernames django-axes holds locked right now (a subquery; same condition as ``user_is_locked``)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+                                        ).values("username")
+
+
+def locked_accounts(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
+    """Locked accounts the user may unlock: the tiered rule's queryset form (``managed_by``) over the locked ones."""
+    from .models import User
+    from .permissions import managed_by
+
+    return (User.objects.visible_to(user).filter(managed_by(user), username__in=locked_usernames_query())
+            .select_related("region"))
+
+
+def open_anomalies(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
+    """Open account anomalies of accounts the user manages (the rule that lets them resolve one)."""
+    from .models import AccountAnomaly, AnomalyStatus, User
+    from .permissions import managed_by
+
+    return (AccountAnomaly.objects.visible_to(user).filter(status=AnomalyStatus.OPEN)
+            .filter(account__in=User.objects.filter(managed_by(user))).select_related("account"))
+
+
+def may_unlock(user, account) -> bool:  # type: ignore[no-untyped-def]
+    from .permissions import AccountAction, can_manage_account
+    from .roles import Role
+    from .services.accounts import user_is_locked
+
+    return can_manage_account(user, region=account.region, is_admin=Role.ACCOUNT_ADMIN.value in account.role_slugs,
+                              action=AccountAction.UNLOCK) and user_is_locked(account)
+
+
+def may_resolve_anomaly(user, anomaly) -> bool:  # type: ignore[no-untyped-def]
+    from .models import AnomalyStatus
+    from .permissions import AccountAction, can_manage_account
+    from .roles import Role
+
+    account = anomaly.account
+    return anomaly.status == AnomalyStatus.OPEN and can_manage_account(
+        user, region=account.region, is_admin=Role.ACCOUNT_ADMIN.value in account.role_slugs, action=AccountAction.EDIT)
+
+
+def home_queues(*, user) -> list:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from shequyun.home import build_queue
+
+    from .permissions import has_role
+    from .roles import Role
+
+    if not (user.is_superuser or has_role(user, Role.ACCOUNT_ADMIN)):
+        return []
+    return [
+        build_queue(key="accounts-locked", label=_("待解锁的账号"), url=reverse("accounts:manage") + "?locked=true",
+                    queryset=locked_accounts(user=user), check=may_unlock, order=("username",),
+                    title=lambda u: u.display_name, item_url=lambda u: reverse("accounts:manage_detail", args=[u.pk])),
+        build_queue(key="accounts-anomalies", label=_("待处理的账号异常"), url=reverse("accounts:anomalies"),
+                    queryset=open_anomalies(user=user), check=may_resolve_anomaly, order=("created_at", "pk"),
+                    title=lambda a: f"{a.account.display_name} · {a.get_kind_display()}",
+                    item_url=lambda a: reverse("accounts:manage_detail", args=[a.account_id])),
+    ]

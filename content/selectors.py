@@ -273,3 +273,61 @@ def home_panel(*, user: Any) -> dict[str, Any]:
         "unread_training": TrainingMaterial.objects.visible_to(user).exclude(
             receipts__user_id=user.pk).filter(~Q(created_by_id=user.pk)).count(),
     }
+
+
+# --- What waits on me (the home page; shequyun/home.py) -------------------------------------------------------
+
+def returned_drafts(*, user: Any) -> QuerySet[ContentItem]:
+    """Drafts sent back by a reviewer that the user may edit (``may_edit``: staff and operators of the item's own
+    region)."""
+    from django.db.models import Exists, OuterRef
+
+    if not permissions._active(user) or (user.region_id is None and not user.is_superuser):
+        return ContentItem.objects.none()
+    queryset = ContentItem.objects.visible_to(user).filter(status=Status.DRAFT)
+    if not user.is_superuser:
+        if not (Role.STAFF.value in user.role_slugs or Role.OPERATOR.value in user.role_slugs):
+            return ContentItem.objects.none()
+        queryset = queryset.filter(region_id=user.region_id)
+    return queryset.filter(Exists(ItemEvent.objects.filter(item=OuterRef("pk"), action="return")))
+
+
+def unread_training(*, user: Any) -> QuerySet[TrainingMaterial]:
+    return (TrainingMaterial.objects.visible_to(user).exclude(receipts__user_id=user.pk)
+            .exclude(created_by_id=user.pk))
+
+
+def home_queues(*, user: Any) -> list[Any]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from shequyun.home import build_queue
+
+    def returned_check(u: Any, item: Any) -> bool:
+        return (item.status == Status.DRAFT and permissions.may_edit(u, item)
+                and item.events.filter(action="return").exists())
+
+    def feedback_check(u: Any, feedback: Any) -> bool:
+        return feedback.status == FeedbackStatus.OPEN and permissions.may_handle_feedback(u, feedback)
+
+    def training_check(u: Any, material: Any) -> bool:
+        return (TrainingMaterial.objects.visible_to(u).filter(pk=material.pk).exists()
+                and not material.receipts.filter(user_id=u.pk).exists() and material.created_by_id != u.pk)
+
+    return [
+        build_queue(key="content-review", label=_("待我审核的内容"), url=reverse("content:review_queue"),
+                    queryset=permissions.review_queryset(user).select_related("region"), check=permissions.may_review,
+                    due="publish_at", order=("updated_at", "pk"), title=lambda i: i.title,
+                    item_url=lambda i: reverse("content:review", args=[i.pk])),
+        build_queue(key="content-returned", label=_("被退回待修改的内容"),
+                    url=reverse("content:item_list") + "?status=draft&mine=true",
+                    queryset=returned_drafts(user=user), check=returned_check, order=("updated_at", "pk"),
+                    title=lambda i: i.title, item_url=lambda i: reverse("content:item_detail", args=[i.pk])),
+        build_queue(key="content-feedback", label=_("待我答复的交流"), url=reverse("content:feedback_list"),
+                    queryset=permissions.feedback_handling_queryset(user).filter(status=FeedbackStatus.OPEN),
+                    check=feedback_check, due="due_date", title=lambda f: f.title,
+                    item_url=lambda f: reverse("content:feedback_detail", args=[f.pk])),
+        build_queue(key="content-training", label=_("未读培训教材"), url=reverse("content:training_list") + "?read=false",
+                    queryset=unread_training(user=user), check=training_check, order=("-created_at", "-pk"),
+                    title=lambda m: m.title, item_url=lambda m: reverse("content:training_detail", args=[m.pk])),
+    ]

@@ -63,16 +63,17 @@ def item_transitions(steps: int) -> list[Transition]:
             Transition(state, "return", S.DRAFT, reviewer, _("退回修改"), needs_comment=True, style="outline-danger"),
         ]
         if position > 1:  # an edit after an approval restarts the chain
-            table.append(Transition(state, "restart", review_state(1), editor, _("修改后重新送审")))
+            table.append(Transition(state, "restart", review_state(1), editor, _("修改后重新送审"), waits=False))
     table += [
-        Transition(S.APPROVED, "restart", review_state(1), editor, _("修改后重新送审")),
-        Transition(S.APPROVED, "publish", S.PUBLISHED, publisher, _("立即发布"), style="outline-primary"),
+        Transition(S.APPROVED, "restart", review_state(1), editor, _("修改后重新送审"), waits=False),
+        Transition(S.APPROVED, "publish", S.PUBLISHED, publisher, _("立即发布"), style="outline-primary", waits=False),
         Transition(S.APPROVED, "auto_publish", S.PUBLISHED, publication_due, _("定时发布")),
         Transition(S.APPROVED, "expire", S.EXPIRED, expiry_due, _("到期下线")),
         Transition(S.PUBLISHED, "expire", S.EXPIRED, expiry_due, _("到期下线")),
-        Transition(S.APPROVED, "withdraw", S.WITHDRAWN, withdrawer, _("撤稿"), needs_comment=True, style="outline-danger"),
+        Transition(S.APPROVED, "withdraw", S.WITHDRAWN, withdrawer, _("撤稿"), needs_comment=True, style="outline-danger",
+                   waits=False),
         Transition(S.PUBLISHED, "withdraw", S.WITHDRAWN, withdrawer, _("撤稿"), needs_comment=True,
-                   style="outline-danger"),
+                   style="outline-danger", waits=False),
     ]
     return table
 

@@ -241,3 +241,61 @@ def objection_dashboard(*, user: Any) -> dict[str, Any]:
                   series=[Series(_("期内"), [s["on_time"] for s in stages]),
                           Series(_("已超期"), [s["overdue"] for s in stages])])
     return {"stages": stages, "chart": chart, "overdue": sum(s["overdue"] for s in stages)}
+
+
+# --- What waits on me (the home page; shequyun/home.py) -------------------------------------------------------
+
+def objection_due() -> Any:
+    """The deadline of the stage an objection is in: marking, deciding (or transferring), the department's decision."""
+    from django.db.models import Case, F, When
+
+    from .models import ObjectionStatus
+
+    return Case(When(status=ObjectionStatus.RECEIVED, then=F("mark_due")),
+                When(status=ObjectionStatus.MARKED, then=F("decide_due")),
+                When(status=ObjectionStatus.TRANSFERRED, then=F("department_due")))
+
+
+def home_queues(*, user: Any) -> list[Any]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from shequyun.home import build_queue
+
+    from . import permissions as p
+    from .models import ObjectionStatus, QualityStatus, SharingStatus
+
+    def review_check(u: Any, resource: Any) -> bool:
+        return resource.status == ResourceStatus.SUBMITTED and p.may_review_resource(u, resource)
+
+    def sharing_check(u: Any, request: Any) -> bool:
+        return request.status == SharingStatus.SUBMITTED and p.may_review_sharing(u, request)
+
+    def objection_check(u: Any, objection: Any) -> bool:
+        if objection.status == ObjectionStatus.TRANSFERRED:
+            return p.may_department_decide(u, objection)
+        return objection.status in (ObjectionStatus.RECEIVED, ObjectionStatus.MARKED) and p.may_handle_objection(
+            u, objection)
+
+    def quality_check(u: Any, issue: Any) -> bool:
+        return issue.status == QualityStatus.OPEN and p.may_resolve_quality(u, issue)
+
+    return [
+        build_queue(key="dataassets-review", label=_("待审核的数据资源"), url=reverse("dataassets:review"),
+                    queryset=p.resource_review_queryset(user).select_related("region"), check=review_check,
+                    order=("submitted_at", "pk"), title=lambda r: r.name,
+                    item_url=lambda r: reverse("dataassets:detail", args=[r.pk])),
+        build_queue(key="dataassets-sharing", label=_("待审核的共享申请"),
+                    url=reverse("dataassets:sharing_list") + "?status=submitted",
+                    queryset=p.sharing_review_queryset(user).select_related("resource"), check=sharing_check,
+                    order=("created_at", "pk"), title=lambda s: s.resource.name,
+                    item_url=lambda s: reverse("dataassets:sharing", args=[s.pk])),
+        build_queue(key="dataassets-objections", label=_("待处理的数据异议"), url=reverse("dataassets:objections"),
+                    queryset=p.objection_queue_queryset(user).select_related("resource"), check=objection_check,
+                    due=objection_due(), title=lambda o: f"{o.resource.name} · {o.get_kind_display()}",
+                    item_url=lambda o: reverse("dataassets:objection", args=[o.pk])),
+        build_queue(key="dataassets-quality", label=_("待整改的数据质量问题"), url=reverse("dataassets:quality"),
+                    queryset=p.quality_queue_queryset(user).select_related("resource"), check=quality_check,
+                    order=("detected_on", "pk"), title=lambda q: f"{q.resource.name} · {q.get_kind_display()}",
+                    item_url=lambda q: reverse("dataassets:quality_issue", args=[q.pk])),
+    ]

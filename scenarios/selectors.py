@@ -43,6 +43,23 @@ def review_queue(*, user: Any) -> QuerySet[Scenario]:
             .select_related(*LIST_RELATED, "application").order_by("application__submitted_at", "pk"))
 
 
+def returned_filter() -> Any:
+    """Drafts that were sent back (a ``return`` in their history)."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(ScenarioEvent.objects.filter(scenario=OuterRef("pk"), action="return"))
+
+
+def queue_status_labels() -> dict[str, Any]:
+    """What the user does about a scenario waiting in each state (the queue's 事项 column and the home rows)."""
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        Status.DRAFT: _("提交核准"), Status.SUBMITTED: _("核准"), Status.APPROVED: _("确认报备"),
+        Status.FILED: _("上线"), Status.RECTIFYING: _("报告整改完成"), Status.DISCONNECTED: _("恢复连接"),
+    }
+
+
 def similar_scenarios(*, user: Any, name: str, summary: str, exclude: int | None = None,
                       limit: int = 5) -> list[tuple[Scenario, float, bool]]:
     """Existing scenarios with similar functions among what the user may see: their subtree plus the public
@@ -65,8 +82,73 @@ def events_prefetch() -> Prefetch:
     return Prefetch("events", queryset=ScenarioEvent.objects.select_related("actor").order_by("created_at", "id"))
 
 
+def home_queues(*, user: Any) -> list[Any]:
+    """The home page's scenario queues: one per waiting state of the workflow table (returned drafts apart from
+    fresh ones), each the state's rules as a queryset (``Workflow.state_waiting_on``) with the same rules as its
+    predicate; and the evaluations the user fills (``EVALUATION_FILLER``)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from shequyun.home import build_queue
+
+    from .models import Evaluation, EvaluationStatus
+    from .permissions import EVALUATION_FILLER
+    from .services import WORKFLOW
+
+    if user.region is None and not user.is_superuser:
+        return []
+    base = Scenario.objects.visible_to(user).select_related("region")
+    queue_url = reverse("scenarios:queue")
+    labels = {
+        Status.SUBMITTED: _("应用场景接入待核准"), Status.APPROVED: _("应用场景待确认报备"),
+        Status.FILED: _("已报备待上线的应用场景"), Status.RECTIFYING: _("应用场景待报告整改完成"),
+        Status.DISCONNECTED: _("已断开待恢复连接的应用场景"),
+    }
+    queues = []
+    for state in WORKFLOW.waiting_steps():
+        def check(u: Any, s: Any, state: str = state) -> bool:
+            return WORKFLOW.may_act_in_state(state, u, s)
+
+        mine = base.filter(WORKFLOW.state_waiting_on(state, user))
+        common = {"check": check, "title": lambda s: f"{s.name}（{s.region.name}）",
+                  "item_url": lambda s: reverse("scenarios:review" if s.status == Status.SUBMITTED
+                                                else "scenarios:detail", args=[s.pk])}
+        if state == Status.DRAFT:
+            returned = returned_filter()
+
+            def returned_check(u: Any, s: Any, check: Any = check) -> bool:
+                return check(u, s) and s.events.filter(action="return").exists()
+
+            queues.append(build_queue(key="scenarios-returned", label=_("被退回待修改的应用场景"),
+                                      url=f"{queue_url}?status=returned", queryset=mine.filter(returned),
+                                      **{**common, "check": returned_check}, order=("updated_at", "pk")))
+            def fresh_check(u: Any, s: Any, check: Any = check) -> bool:
+                return check(u, s) and not s.events.filter(action="return").exists()
+
+            queues.append(build_queue(key="scenarios-draft", label=_("待提交核准的应用场景草稿"),
+                                      url=f"{queue_url}?status=draft", queryset=mine.exclude(returned),
+                                      **{**common, "check": fresh_check}, order=("updated_at", "pk")))
+            continue
+        due = "rectify_deadline" if state == Status.RECTIFYING else None
+        queues.append(build_queue(key=f"scenarios-{state}", label=labels.get(state, str(Status(state).label)),
+                                  url=f"{queue_url}?status={state}", queryset=mine, due=due, **common,
+                                  order=("application__submitted_at", "pk")))
+    evaluations = (Evaluation.objects.visible_to(user)
+                   .filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])
+                   .filter(EVALUATION_FILLER.filter(user)).select_related("scenario"))
+
+    def may_fill(u: Any, e: Any) -> bool:
+        return e.status in (EvaluationStatus.DUE, EvaluationStatus.RETURNED) and EVALUATION_FILLER(u, e)
+
+    queues.append(build_queue(key="evaluations-due", label=_("应用场景待评估"), url=reverse("scenarios:evaluations"),
+                              queryset=evaluations, check=may_fill, due="campaign__due_date",
+                              title=lambda e: e.scenario.name,
+                              item_url=lambda e: reverse("scenarios:evaluation", args=[e.pk])))
+    return queues
+
+
 def home_panel(*, user: Any) -> dict[str, Any]:
-    """What the home page shows about scenarios: the user's queues, and for city/district charts of the subtree."""
+    """The subtree's charts for city and district home pages (what waits on the user: :func:`home_queues`)."""
     import datetime as dt
 
     from django.db.models import Count, Sum
@@ -75,20 +157,12 @@ def home_panel(*, user: Any) -> dict[str, Any]:
 
     from shequyun.charts import Chart, Series
 
-    from .models import Evaluation, EvaluationStatus, UsageMetric
-    from .permissions import EVALUATION_FILLER
+    from .models import UsageMetric
 
     if user.region is None:
         return {}
     today = timezone.localdate()
-    due = (Evaluation.objects.visible_to(user).filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])
-           .filter(EVALUATION_FILLER.filter(user)))
-    panel: dict[str, Any] = {
-        "review_count": review_queue(user=user).count(),
-        "evaluations_due": due.count(),
-        "evaluations_overdue": due.filter(campaign__due_date__lt=today).count(),
-        "charts": [],
-    }
+    panel: dict[str, Any] = {"charts": []}
     if user.region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) or user.is_superuser:
         counts = dict(Scenario.objects.visible_to(user).values_list("status").annotate(n=Count("id")).order_by())
         panel["charts"].append(Chart(

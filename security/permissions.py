@@ -124,6 +124,20 @@ def may_approve_plan(user: Any, version: Any) -> bool:
                                                                                                  version.plan.region)
 
 
+def plan_approve_queryset(user: Any) -> QuerySet:
+    """The same rule as :func:`may_approve_plan` over plan versions: the versions ``user`` may approve."""
+    from .models import PlanVersion
+
+    if not _active(user):
+        return PlanVersion.objects.none()
+    queryset = PlanVersion.objects.visible_to(user).exclude(created_by_id=user.pk)
+    if user.is_superuser:
+        return queryset
+    if not (has_role(user, Role.REVIEWER) or has_role(user, Role.SECURITY_OFFICER)):
+        return PlanVersion.objects.none()
+    return queryset
+
+
 def plan_approvers(version: Any) -> QuerySet:
     paths = _chain_paths(version.plan.region)
     roles = [Role.REVIEWER.value, Role.SECURITY_OFFICER.value]

@@ -263,3 +263,55 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
 def child_level_rows(user: Any) -> list[tuple[str, str]]:
     own = user.region
     return list(Region.objects.filter(parent=own).order_by("code").values_list("path", "name")) if own else []
+
+
+# --- What waits on me (the home page; shequyun/home.py) -------------------------------------------------------
+
+def home_queues(*, user: Any) -> list[Any]:
+    from django.urls import reverse
+
+    from shequyun.home import build_queue
+
+    from .permissions import (
+        may_approve_plan,
+        may_edit_plan,
+        may_handle_incident,
+        plan_approve_queryset,
+        plan_edit_queryset,
+    )
+    from .transitions import INCIDENT_TRANSITIONS
+
+    handling = [t.source for t in INCIDENT_TRANSITIONS if t.source != IncidentStatus.REPORTED]
+
+    def ack_check(u: Any, incident: Any) -> bool:
+        return incident.status == IncidentStatus.REPORTED and may_handle_incident(u, incident)
+
+    def handling_check(u: Any, incident: Any) -> bool:
+        return incident.status in handling and may_handle_incident(u, incident)
+
+    def approve_check(u: Any, version: Any) -> bool:
+        return version.status == PlanStatus.DRAFT and may_approve_plan(u, version)
+
+    def activate_check(u: Any, version: Any) -> bool:
+        return version.status == PlanStatus.APPROVED and may_edit_plan(u, version.plan)
+
+    incidents = handle_queryset(user).select_related("region")
+    versions = PlanVersion.objects.select_related("plan")
+    return [
+        build_queue(key="security-acknowledge", label=_("待受理的安全事件"), url=reverse("security:incidents"),
+                    queryset=incidents.filter(status=IncidentStatus.REPORTED), check=ack_check, due="ack_due_at",
+                    title=lambda i: i.title, item_url=lambda i: reverse("security:incident", args=[i.pk])),
+        build_queue(key="security-handling", label=_("处置中待跟进的安全事件"), url=reverse("security:incidents"),
+                    queryset=incidents.filter(status__in=handling), check=handling_check, order=("updated_at", "pk"),
+                    title=lambda i: f"{i.title}（{i.get_status_display()}）",
+                    item_url=lambda i: reverse("security:incident", args=[i.pk])),
+        build_queue(key="security-plan-approve", label=_("待批准的应急预案"), url=reverse("security:plans"),
+                    queryset=plan_approve_queryset(user).filter(status=PlanStatus.DRAFT).select_related("plan"),
+                    check=approve_check, order=("created_at", "pk"),
+                    title=lambda v: f"{v.plan.title} 第{v.number}版",
+                    item_url=lambda v: reverse("security:plan", args=[v.plan_id])),
+        build_queue(key="security-plan-activate", label=_("已批准待发布生效的应急预案"), url=reverse("security:plans"),
+                    queryset=versions.filter(status=PlanStatus.APPROVED, plan__in=plan_edit_queryset(user)),
+                    check=activate_check, order=("approved_at", "pk"), title=lambda v: f"{v.plan.title} 第{v.number}版",
+                    item_url=lambda v: reverse("security:plan", args=[v.plan_id])),
+    ]

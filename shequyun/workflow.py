@@ -70,6 +70,9 @@ class Workflow:
     record: Callable[..., Any] | None = None
     #: after(obj, transition, actor, comment) runs on commit (notify whoever must act next)
     after: Callable[..., Any] | None = None
+    #: people(obj) -> users: who must act on ``obj`` in its current state, for tables whose rules are plain
+    #: predicates (their ``<app>/permissions.py`` recipients); tables of :class:`Rule` need none (their holders)
+    people: Callable[[Any], Iterable[Any]] | None = None
     table: dict[tuple[str, str], Transition] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -100,15 +103,83 @@ class Workflow:
                 condition |= Q(**{self.state_field: t.source}) & t.allowed.filter(user)
         return condition
 
+    def waiting_steps(self) -> dict[str, list[Transition]]:
+        """The waiting transitions with a Rule, by source state: one queue per state (``shequyun/home.py``)."""
+        steps: dict[str, list[Transition]] = {}
+        for t in self.table.values():
+            if t.waits and isinstance(t.allowed, Rule):
+                steps.setdefault(t.source, []).append(t)
+        return steps
+
+    def state_waiting_on(self, state: str, user: Any) -> Q:
+        """The part of :meth:`waiting_on` for one state."""
+        condition = NOTHING
+        for t in self.waiting_steps().get(state, []):
+            # (state & rule) per step: ``NOTHING | Q()`` would drop the empty Q ("everything") and keep NOTHING
+            condition |= Q(**{self.state_field: state}) & t.allowed.filter(user)
+        return condition
+
+    def may_act_in_state(self, state: str, user: Any, obj: Any) -> bool:
+        """The predicate form of :meth:`state_waiting_on`: ``obj`` is in ``state`` and a waiting step's rule holds."""
+        return getattr(obj, self.state_field) == state and any(
+            t.allowed(user, obj) for t in self.waiting_steps().get(state, []))
+
     def next_actors(self, obj: Any) -> list[Any]:
-        """Who must act now that ``obj`` is in its current state (the holders of every waiting transition)."""
+        """Who must act now that ``obj`` is in its current state (the holders of every waiting transition, or the
+        workflow's ``people`` for tables of plain predicates)."""
         state = getattr(obj, self.state_field)
         people: dict[Any, Any] = {}
+        if self.people is not None:
+            for user in self.people(obj):
+                people.setdefault(user.pk, user)
+            return list(people.values())
         for (source, _a), t in self.table.items():
             if source == state and t.waits and isinstance(t.allowed, Rule):
                 for user in t.allowed.holders(obj):
                     people.setdefault(user.pk, user)
         return list(people.values())
+
+
+def outcome_message(workflow: Workflow, obj: Any, action: str | Transition, actor: Any = None) -> str:
+    """The flash message after a transition: what happened and who acts next, e.g. "已核准，已通知上海市社区服务中心
+    确认报备。". Built from the step's label and :meth:`Workflow.next_actors` (named by their organisations, else by
+    name); the next step is the first waiting one from the new state that those people may take."""
+    from django.utils.translation import gettext as _
+
+    state = getattr(obj, workflow.state_field)
+    step = action if isinstance(action, Transition) else next(
+        (t for t in workflow.table.values() if t.action == action and t.target == state),
+        next((t for t in workflow.table.values() if t.action == action), None))
+    done = str(step.label) if step is not None and step.label else _("操作")
+    everyone = [p for p in workflow.next_actors(obj) if p.is_active]
+    people = [p for p in everyone if p.pk != getattr(actor, "pk", None)]
+    following = None
+    for t in workflow.table.values():
+        if t.source == state and t.waits and any(_may(t, p, obj) for p in people):
+            following = t
+            break
+    if following is None:
+        mine = next((t for t in workflow.table.values()
+                     if t.source == state and t.waits and actor is not None and _may(t, actor, obj)), None)
+        if mine is not None:
+            return _("已%(done)s，下一步请您%(next)s。") % {"done": done, "next": mine.label}
+        return _("已%(done)s。") % {"done": done}
+    names: list[str] = []
+    for person in people:
+        if not _may(following, person, obj):
+            continue
+        name = str(person.organisation.name) if getattr(person, "organisation", None) else person.display_name
+        if name not in names:
+            names.append(name)
+    who = "、".join(names[:3]) + (_("等") if len(names) > 3 else "")
+    return _("已%(done)s，已通知%(who)s%(next)s。") % {"done": done, "who": who, "next": following.label}
+
+
+def _may(step: Transition, person: Any, obj: Any) -> bool:
+    try:
+        return bool(step.allowed(person, obj))
+    except (AttributeError, TypeError, ValueError):  # a rule that cannot judge this person is not naming them
+        return False
 
 
 def transition(

@@ -40,7 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
     region = request.user.region
     if region is None:
         return render(request, "accounts/no_region.html", status=403)
-    from scenarios.selectors import home_panel  # the home page gathers each module's queue and charts
+    from scenarios.selectors import home_panel  # the subtree's charts
+    from shequyun.home import home_queues  # what waits on me, from every module's registered provider
 
     panel = home_panel(user=request.user)
     export = request.GET.get("export")
@@ -59,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": Region.objects.descendant_counts(region),
             "children": region_children(user=request.user, region=region),
             "scenario_panel": panel,
+            "queues": home_queues(request.user),
         },
     )
 

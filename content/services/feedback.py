@@ -50,7 +50,8 @@ def _after(feedback: Feedback, step: Transition, actor: Any, comment: str) -> No
            dedupe_key=f"feedback-{feedback.pk}-{step.action}-{feedback.handler_region_id}-{feedback.escalations}")
 
 
-WORKFLOW = Workflow(name="feedback", transitions=FEEDBACK_TRANSITIONS, record=_record, after=_after)
+WORKFLOW = Workflow(name="feedback", transitions=FEEDBACK_TRANSITIONS, record=_record, after=_after,
+                    people=lambda feedback: feedback_recipients(feedback))
 
 
 @transaction.atomic

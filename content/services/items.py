@@ -82,8 +82,13 @@ def _after(item: ContentItem, step: Transition, actor: Any, comment: str) -> Non
                title=_("内容已%(what)s：%(title)s") % {"what": step.label, "title": item.title}, body=comment)
 
 
-WORKFLOWS = {n: Workflow(name=f"content-{n}", transitions=item_transitions(n), record=_record, after=_after)
-             for n in range(1, MAX_STEPS + 1)}
+def _people(item: ContentItem) -> Any:
+    """Who acts next (the same people ``_after`` notifies): the current step's reviewers, else the authors."""
+    return permissions.review_recipients(item) if item.status in REVIEW_STATES else permissions.author_recipients(item)
+
+
+WORKFLOWS = {n: Workflow(name=f"content-{n}", transitions=item_transitions(n), record=_record, after=_after,
+                         people=_people) for n in range(1, MAX_STEPS + 1)}
 
 
 def workflow_for(item: ContentItem) -> Workflow:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..filters import FeedbackFilter
@@ -76,7 +77,10 @@ def feedback_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("已办理。"))
+        from ..services.feedback import WORKFLOW
+
+        feedback.refresh_from_db()
+        messages.success(request, outcome_message(WORKFLOW, feedback, action, actor=request.user))
         following = selectors.feedback_queue(user=request.user).first()
         if following is not None and action in {"answer", "forward"}:
             return redirect("content:feedback_detail", pk=following.pk)

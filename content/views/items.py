@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
 from shequyun.paging import paginate
+from shequyun.workflow import outcome_message
 
 from .. import lexicon, permissions, selectors, services
 from ..diff import diff_revisions
@@ -169,8 +170,8 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             context["title_html"] = lexicon.highlight(item.title, escaped=False)
             return render(request, "content/item_detail.html", context, status=400)
     else:
-        messages.success(request, {"submit": _("已提交审核。"), "publish": _("已发布。"),
-                                   "withdraw": _("已撤稿。")}[action])
+        item.refresh_from_db()
+        messages.success(request, outcome_message(services.workflow_for(item), item, action, actor=request.user))
     return redirect("content:item_detail", pk=item.pk)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
 from shequyun.workdays import calendar, deadline_words
+from shequyun.workflow import outcome_message
 
 from .. import lexicon, permissions, selectors, services
 from ..diff import diff_revisions
@@ -61,7 +62,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
-                messages.success(request, _("已审核通过。") if decision == "approve" else _("已退回修改。"))
+                item.refresh_from_db()
+                messages.success(request, outcome_message(services.workflow_for(item), item, decision,
+                                                          actor=request.user))
                 following = selectors.review_queue(user=request.user).exclude(pk=item.pk).first()
                 if following is not None:
                     return redirect("content:review", pk=following.pk)

@@ -58,7 +58,8 @@ def _after(objection: Objection, step: Transition, actor: Any, comment: str) -> 
            body=comment, url=url("objection", objection.pk), target=objection)
 
 
-OBJECTION_WORKFLOW = Workflow(name="objection", transitions=OBJECTION_TRANSITIONS, record=_record, after=_after)
+OBJECTION_WORKFLOW = Workflow(name="objection", transitions=OBJECTION_TRANSITIONS, record=_record, after=_after,
+                              people=perms.objection_recipients)
 
 
 @transaction.atomic

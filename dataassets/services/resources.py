@@ -46,7 +46,15 @@ def _after(resource: Resource, step: Transition, actor: Any, comment: str) -> No
            body=comment, url=url("resource", target.pk), target=target)
 
 
-RESOURCE_WORKFLOW = Workflow(name="resource", transitions=RESOURCE_TRANSITIONS, record=_record, after=_after)
+def _people(resource: Resource) -> Any:
+    """Who acts next (the same people ``_after`` notifies)."""
+    if resource.status == ResourceStatus.SUBMITTED:
+        return perms.resource_review_recipients(resource)
+    return perms.provider_stewards(resource)
+
+
+RESOURCE_WORKFLOW = Workflow(name="resource", transitions=RESOURCE_TRANSITIONS, record=_record, after=_after,
+                             people=_people)
 
 
 def _check_code(resource: Resource) -> None:

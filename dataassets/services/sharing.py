@@ -42,7 +42,8 @@ def _after(request: SharingRequest, step: Transition, actor: Any, comment: str) 
            dedupe_key=f"sharing-{request.pk}-{step.action}")
 
 
-SHARING_WORKFLOW = Workflow(name="sharing", transitions=SHARING_TRANSITIONS, record=_record, after=_after)
+SHARING_WORKFLOW = Workflow(name="sharing", transitions=SHARING_TRANSITIONS, record=_record, after=_after,
+                            people=lambda r: perms.sharing_review_recipients(r) if r.status == "submitted" else [])
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
+from shequyun.workflow import outcome_message
 
 from .. import exports, permissions, selectors, services
 from ..filters import ResourceFilter
@@ -133,7 +134,8 @@ def resource_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (Conflict, ValidationError) as exc:
         flash_failure(request, exc)
         return redirect("dataassets:detail", pk=resource.pk)
-    messages.success(request, _("操作已完成。"))
+    messages.success(request, outcome_message(services.RESOURCE_WORKFLOW, result, action.replace("-", "_"),
+                                              actor=request.user))
     if from_queue:
         return redirect("dataassets:review")
     return redirect("dataassets:detail", pk=result.revision_of_id if result.status == ResourceStatus.MERGED else result.pk)

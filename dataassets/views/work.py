@@ -17,6 +17,7 @@ from scenarios.models import Status as ScenarioStatus
 from shequyun.charts import chart_xlsx_response
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
+from shequyun.workflow import outcome_message
 
 from .. import permissions, selectors, services
 from ..filters import ObjectionFilter, QualityFilter, SharingFilter
@@ -116,7 +117,8 @@ def objection_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (Conflict, ValidationError) as exc:
         flash_failure(request, exc)
         return redirect("dataassets:objection", pk=objection.pk)
-    messages.success(request, _("操作已完成。"))
+    objection.refresh_from_db()
+    messages.success(request, outcome_message(services.OBJECTION_WORKFLOW, objection, action, actor=request.user))
     following = permissions.objection_queue_queryset(request.user).exclude(pk=objection.pk).order_by("pk").first()
     if following is not None and request.POST.get("from") == "queue":
         return redirect("dataassets:objection", pk=following.pk)
@@ -184,7 +186,8 @@ def sharing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (Conflict, ValidationError) as exc:
         flash_failure(request, exc)
         return redirect("dataassets:sharing", pk=obj.pk)
-    messages.success(request, _("操作已完成。"))
+    obj.refresh_from_db()
+    messages.success(request, outcome_message(services.SHARING_WORKFLOW, obj, action, actor=request.user))
     return redirect("dataassets:sharing", pk=obj.pk)
 
 

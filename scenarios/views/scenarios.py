@@ -17,6 +17,7 @@ from shequyun.exports import xlsx_response
 from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 from shequyun.workdays import calendar
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..api.views import report_response
@@ -135,7 +136,8 @@ def scenario_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except Http404:
         messages.error(request, _("请选择要合并到的场景。"))
         return redirect("scenarios:detail", pk=scenario.pk)
-    messages.success(request, _("操作已完成。"))
+    scenario.refresh_from_db()
+    messages.success(request, outcome_message(services.WORKFLOW, scenario, action, actor=request.user))
     if came_from_review:
         following = selectors.review_queue(user=request.user).first()
         if following is not None:
@@ -166,11 +168,30 @@ def _age_badge(since: Any) -> dict[str, Any]:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    paging = paginate(request, selectors.review_queue(user=request.user), per_page=50)
-    rows = [{"scenario": s, "age": _age_badge(s.application.submitted_at if s.status == Status.SUBMITTED else s.updated_at)}
+    """Everything of the scenario table that waits on the user (``?status=`` narrows to one state, ``returned`` to
+    drafts sent back); the 事项 column says what they do about each."""
+    queryset = selectors.review_queue(user=request.user)
+    wanted = request.GET.get("status", "")
+    labels = selectors.queue_status_labels()
+    if wanted == "returned":
+        queryset = queryset.filter(selectors.returned_filter(), status=Status.DRAFT)
+    elif wanted == Status.DRAFT:
+        queryset = queryset.filter(status=Status.DRAFT).exclude(selectors.returned_filter())
+    elif wanted in labels:
+        queryset = queryset.filter(status=wanted)
+    else:
+        wanted = ""
+    queryset = queryset.annotate(was_returned=selectors.returned_filter())
+    paging = paginate(request, queryset, per_page=50)
+    rows = [{"scenario": s, "task": _("修改后重新提交") if s.was_returned and s.status == Status.DRAFT
+             else labels.get(s.status, s.get_status_display()),
+             "url": "scenarios:review" if s.status == Status.SUBMITTED else "scenarios:detail",
+             "age": _age_badge(s.application.submitted_at if s.status == Status.SUBMITTED else s.updated_at)}
             for s in paging["page"].object_list]
     return render(request, "scenarios/queue.html", {
-        "rows": rows, "queue_count": paging["page"].paginator.count, **paging,
+        "rows": rows, "queue_count": paging["page"].paginator.count, **paging, "status": wanted,
+        "status_choices": [("", _("全部")), ("returned", _("被退回待修改")),
+                           *((value, label) for value, label in labels.items())],
         "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
     })
 

@@ -92,7 +92,8 @@ def _after(incident: Incident, step: Transition, actor: Any, comment: str) -> No
            body=comment, url=incident_url(incident), target=incident)
 
 
-WORKFLOW = Workflow(name="incident", transitions=INCIDENT_TRANSITIONS, record=_record, after=_after)
+WORKFLOW = Workflow(name="incident", transitions=INCIDENT_TRANSITIONS, record=_record, after=_after,
+                    people=lambda incident: _reached(incident))
 
 
 def incident_url(incident: Incident) -> str:

@@ -48,7 +48,8 @@ def _after(version: PlanVersion, step: Transition, actor: Any, comment: str) -> 
            body=comment, url=plan_url(version.plan), target=version.plan)
 
 
-WORKFLOW = Workflow(name="plan", transitions=PLAN_TRANSITIONS, record=_record, after=_after)
+WORKFLOW = Workflow(name="plan", transitions=PLAN_TRANSITIONS, record=_record, after=_after,
+                    people=lambda v: plan_approvers(v) if v.status == PlanStatus.DRAFT else plan_editors(v.plan))
 
 
 def _event(version: PlanVersion, action: str, actor: Any, comment: str = "", **extra: Any) -> None:

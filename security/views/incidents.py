@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..filters import IncidentFilter
@@ -138,7 +139,10 @@ def incident_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("操作已完成。"))
+        incident.refresh_from_db()
+        messages.success(request, {"grade": _("已确认事件级别。"), "activate_plan": _("已启动应急预案。"),
+                                   "disconnect": _("已紧急断开连接。"), "reconnect": _("已恢复连接。")}.get(action)
+                         or outcome_message(WORKFLOW, incident, action, actor=user))
     return redirect("security:incident", pk=incident.pk)
 
 

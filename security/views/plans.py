@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..filters import PlanFilter
@@ -138,7 +139,11 @@ def plan_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("操作已完成。"))
+        if action == "revise":
+            messages.success(request, _("已发起预案修订。"))
+        else:
+            version.refresh_from_db()
+            messages.success(request, outcome_message(WORKFLOW, version, action, actor=request.user))
     return redirect("security:plan", pk=plan.pk)
 
 

@@ -16,6 +16,7 @@ from shequyun.charts import chart_xlsx_response
 from shequyun.errors import Conflict
 from shequyun.paging import paginate
 from shequyun.workdays import deadline_words
+from shequyun.workflow import outcome_message
 
 from .. import selectors, services
 from ..filters import AgreementFilter, AssessmentFilter, DrillFilter, TrainingFilter
@@ -139,7 +140,9 @@ def drill_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("操作已完成。"))
+        drill.refresh_from_db()
+        messages.success(request, outcome_message(DRILL_WORKFLOW, drill, action.replace("-", "_"),
+                                                  actor=request.user))
     return redirect("security:drill", pk=drill.pk)
 
 

@@ -61,6 +61,15 @@ def notify(
     return created
 
 
+def absolute_url(path: str) -> str:
+    """A portal link for use outside the portal (e-mail): ``PORTAL_BASE_URL`` + the path; absolute URLs unchanged."""
+    from django.conf import settings
+
+    if not path or "://" in path:
+        return path
+    return f"{settings.PORTAL_BASE_URL}/{path.lstrip('/')}"
+
+
 def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notifications read (all unread ones when no ids are given). Returns how many."""
     queryset = Notification.objects.for_user(user).unread()

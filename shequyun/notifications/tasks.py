@@ -24,7 +24,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             continue
         body = notification.body
         if notification.url:
-            body = f"{body}\n\n{notification.url}".strip()
+            from .services import absolute_url
+
+            body = f"{body}\n\n{absolute_url(notification.url)}".strip()
         try:
             send_mail(
                 subject=f"[社区云] {notification.title}",

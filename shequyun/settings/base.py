@@ -415,6 +415,8 @@ WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "7")), int(os.environ
 FAILED_SIGN_IN_BURST = int(os.environ.get("FAILED_SIGN_IN_BURST", "10"))  # per account per hour → flagged
 
 # --- Portal ---------------------------------------------------------------------------------------------------
+#: Where the portal is reached: links in e-mails are absolute against it (shequyun.notifications.services.absolute_url).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PORTAL_OPERATOR = os.environ.get("PORTAL_OPERATOR", "上海市社区服务中心（上海市民政局）")
 PORTAL_SUPPORT_PHONE = os.environ.get("PORTAL_SUPPORT_PHONE", "021-12345678")
 PORTAL_SUPPORT_EMAIL = os.environ.get("PORTAL_SUPPORT_EMAIL", "support@shequyun.example.gov.cn")
