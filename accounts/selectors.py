@@ -55,7 +55,7 @@ def locked_usernames_query() -> QuerySet:
                                         ).values("username")
 
 
-def locked_accounts(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
+def locked_accounts(*, user) -> QuerySet:
     """Locked accounts the user may unlock: the tiered rule's queryset form (``managed_by``) over the locked ones."""
     from .models import User
     from .permissions import managed_by
@@ -64,7 +64,7 @@ def locked_accounts(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
             .select_related("region"))
 
 
-def open_anomalies(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
+def open_anomalies(*, user) -> QuerySet:
     """Open account anomalies of accounts the user manages (the rule that lets them resolve one)."""
     from .models import AccountAnomaly, AnomalyStatus, User
     from .permissions import managed_by
@@ -73,7 +73,7 @@ def open_anomalies(*, user) -> QuerySet:  # type: ignore[no-untyped-def]
             .filter(account__in=User.objects.filter(managed_by(user))).select_related("account"))
 
 
-def may_unlock(user, account) -> bool:  # type: ignore[no-untyped-def]
+def may_unlock(user, account) -> bool:
     from .permissions import AccountAction, can_manage_account
     from .roles import Role
     from .services.accounts import user_is_locked
@@ -82,7 +82,7 @@ def may_unlock(user, account) -> bool:  # type: ignore[no-untyped-def]
                               action=AccountAction.UNLOCK) and user_is_locked(account)
 
 
-def may_resolve_anomaly(user, anomaly) -> bool:  # type: ignore[no-untyped-def]
+def may_resolve_anomaly(user, anomaly) -> bool:
     from .models import AnomalyStatus
     from .permissions import AccountAction, can_manage_account
     from .roles import Role
@@ -92,7 +92,7 @@ def may_resolve_anomaly(user, anomaly) -> bool:  # type: ignore[no-untyped-def]
         user, region=account.region, is_admin=Role.ACCOUNT_ADMIN.value in account.role_slugs, action=AccountAction.EDIT)
 
 
-def home_queues(*, user) -> list:  # type: ignore[no-untyped-def]
+def home_queues(*, user) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 

@@ -99,7 +99,7 @@ def home_queues(*, user: Any) -> list[Any]:
         return []
     base = Scenario.objects.visible_to(user).select_related("region")
     queue_url = reverse("scenarios:queue")
-    labels = {
+    labels: dict[str, Any] = {
         Status.SUBMITTED: _("应用场景接入待核准"), Status.APPROVED: _("应用场景待确认报备"),
         Status.FILED: _("已报备待上线的应用场景"), Status.RECTIFYING: _("应用场景待报告整改完成"),
         Status.DISCONNECTED: _("已断开待恢复连接的应用场景"),
@@ -110,7 +110,7 @@ def home_queues(*, user: Any) -> list[Any]:
             return WORKFLOW.may_act_in_state(state, u, s)
 
         mine = base.filter(WORKFLOW.state_waiting_on(state, user))
-        common = {"check": check, "title": lambda s: f"{s.name}（{s.region.name}）",
+        common: dict[str, Any] = {"check": check, "title": lambda s: f"{s.name}（{s.region.name}）",
                   "item_url": lambda s: reverse("scenarios:review" if s.status == Status.SUBMITTED
                                                 else "scenarios:detail", args=[s.pk])}
         if state == Status.DRAFT:

@@ -56,7 +56,7 @@ class Queue:
     #: rows of a higher rank come after every row of a lower one (the inbox comes after the work)
     rank: int = 0
     #: the rule behind the queue, for tests: every object of ``queryset`` satisfies ``check(user, obj)``
-    queryset: QuerySet | None = field(default=None, repr=False)
+    queryset: QuerySet[Any] | None = field(default=None, repr=False)
     check: Callable[[Any, Any], bool] | None = field(default=None, repr=False)
 
     @property
@@ -74,7 +74,7 @@ def _due_words(due: Any) -> tuple[dt.date | None, dict[str, Any] | None]:
 
 
 def build_queue(
-    *, key: str, label: str, url: str, queryset: QuerySet, check: Callable[[Any, Any], bool],
+    *, key: str, label: str, url: str, queryset: QuerySet[Any], check: Callable[[Any, Any], bool],
     title: Callable[[Any], str] = str, item_url: Callable[[Any], str] | None = None,
     due: str | Any | None = None, order: Iterable[str] = ("pk",), shown: int = ITEMS_SHOWN, rank: int = 0,
 ) -> Queue:

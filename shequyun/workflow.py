@@ -116,6 +116,7 @@ class Workflow:
         condition = NOTHING
         for t in self.waiting_steps().get(state, []):
             # (state & rule) per step: ``NOTHING | Q()`` would drop the empty Q ("everything") and keep NOTHING
+            assert isinstance(t.allowed, Rule)  # noqa: S101  (waiting_steps keeps Rule steps only)
             condition |= Q(**{self.state_field: state}) & t.allowed.filter(user)
         return condition
 
