@@ -57,12 +57,8 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ScenarioForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        report = data.pop("risk_report")
         try:
-            scenario = services.scenario_create(actor=request.user, region=request.user.region, **data)
-            if report:
-                services.application_update(actor=request.user, scenario=scenario, risk_report=report)
+            scenario = services.scenario_create(actor=request.user, region=request.user.region, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
