@@ -24,6 +24,7 @@ from ..filters import ScenarioFilter
 from ..forms import CommentForm, ScenarioForm
 from ..models import Status
 from ..permissions import may_apply_for
+from ..similarity import MAX_CHARS
 from ..transitions import SPECIAL_ACTIONS
 
 SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}
@@ -183,7 +184,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def similar(request: HttpRequest) -> HttpResponse:
     """htmx partial: existing scenarios with similar functions while drafting."""
     name = request.GET.get("name", "")[:200]
-    summary = request.GET.get("function_summary", "")[:4000]
+    summary = request.GET.get("function_summary", "")[:MAX_CHARS]
     exclude = request.GET.get("exclude")
     found = selectors.similar_scenarios(user=request.user, name=name, summary=summary,
                                         exclude=int(exclude) if exclude and exclude.isdigit() else None)
