@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from shequyun.validators import PASSWORD
+from shequyun.validators import PASSWORD, check_households_population
 
 from .models import FontScale
 
@@ -138,6 +139,14 @@ class PopulationForm(forms.Form):
                                     widget=forms.NumberInput(attrs=INPUT))
     population = forms.IntegerField(label=_("常住人口"), min_value=0, max_value=30_000_000, required=False,
                                     widget=forms.NumberInput(attrs=INPUT))
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        try:
+            check_households_population(data.get("households"), data.get("population"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
 
 class TokenForm(forms.Form):

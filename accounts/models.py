@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shequyun.crypto import BlindIndexField, EncryptedTextField
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
-from shequyun.validators import NOTE, bounded
+from shequyun.validators import NOTE, bounded, check_households_population
 
 from .roles import Role
 
@@ -98,6 +98,9 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_households_population(self.households, self.population)
 
     @staticmethod
     def path_for(code: str, parent_path: str = "") -> str:

@@ -28,7 +28,7 @@ def inventory_5000(regions, make_user):
         summary = "、".join(rng.sample(WORDS, 5))
         rows.append(Scenario(name=name, category="public_service", region=rng.choice(streets), building_unit=organisation,
                              responsible_person="张", developer_name="某公司", developer_credit_code="91310115MA1H7ABC0Q",
-                             developer_contact="李", developer_phone="1", status=Status.ONLINE, created_by=user,
+                             developer_contact="李", developer_phone="021-55556666", status=Status.ONLINE, created_by=user,
                              search_tokens=" ".join(tokenize(name, summary))))
     Scenario.objects.bulk_create(rows, batch_size=1000)
     Application.objects.bulk_create([Application(scenario=s) for s in Scenario.objects.all()], batch_size=1000)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet, scoped_queryset, user_scope_path
-from shequyun.validators import DOCUMENT, NOTE, RICH, bounded
+from shequyun.validators import DOCUMENT, NOTE, RICH, bounded, sane_date
 
 
 class Kind(models.TextChoices):
@@ -470,7 +470,7 @@ class Feedback(models.Model):
                               db_index=True)
     handler_region = models.ForeignKey("accounts.Region", verbose_name=_("承办层级"), on_delete=models.PROTECT,
                                        related_name="feedback_to_handle")
-    due_date = models.DateField(_("答复期限"))
+    due_date = models.DateField(_("答复期限"), validators=[sane_date])
     due_provisional = models.BooleanField(_("期限按暂定日历计算"), default=False)
     escalations = models.PositiveSmallIntegerField(_("超期升级次数"), default=0)
     answer = models.TextField(_("答复"), blank=True, **bounded(DOCUMENT))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shequyun.validators import max_length_of
+from shequyun.validators import max_length_of, sane_date
 
 from .models import (
     Catalogue,
@@ -86,7 +86,7 @@ class CommentForm(forms.Form):
 
 
 class ReportUpdateForm(forms.Form):
-    updated_on = forms.DateField(label=_("数据更新日期"), required=False, widget=forms.DateInput(attrs=DATE))
+    updated_on = forms.DateField(validators=[sane_date], label=_("数据更新日期"), required=False, widget=forms.DateInput(attrs=DATE))
 
 
 class ObjectionForm(forms.Form):
@@ -124,7 +124,7 @@ class SharingForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    expires_on = forms.DateField(label=_("授权截止日期"), widget=forms.DateInput(attrs=DATE))
+    expires_on = forms.DateField(validators=[sane_date], label=_("授权截止日期"), widget=forms.DateInput(attrs=DATE))
     comment = forms.CharField(label=_("意见"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
-from shequyun.validators import NOTE, SUMMARY, bounded
+from shequyun.validators import NOTE, SUMMARY, bounded, sane_date
 
 from . import rules
 
@@ -144,7 +144,7 @@ class Resource(models.Model):
     revision_of = models.ForeignKey("self", verbose_name=_("变更对象"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="revisions")
     version = models.PositiveIntegerField(_("版本"), default=0)  # number of the last published version
-    data_updated_on = models.DateField(_("数据最近更新日期"), null=True, blank=True)
+    data_updated_on = models.DateField(_("数据最近更新日期"), null=True, blank=True, validators=[sane_date])
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -332,7 +332,7 @@ class SharingRequest(models.Model):
     purpose = models.TextField(_("用途"), **bounded(NOTE))
     status = models.CharField(_("状态"), max_length=20, choices=SharingStatus.choices, default=SharingStatus.SUBMITTED,
                               db_index=True)
-    expires_on = models.DateField(_("授权截止日期"), null=True, blank=True)
+    expires_on = models.DateField(_("授权截止日期"), null=True, blank=True, validators=[sane_date])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -411,13 +411,13 @@ class Objection(models.Model):
                                  related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.RECEIVED, db_index=True)
-    received_on = models.DateField(_("收到异议日期"))
-    mark_due = models.DateField(_("标注期限"))
-    decide_due = models.DateField(_("决定或转交期限"))
-    department_due = models.DateField(_("责任部门决定期限"), null=True, blank=True)
+    received_on = models.DateField(_("收到异议日期"), validators=[sane_date])
+    mark_due = models.DateField(_("标注期限"), validators=[sane_date])
+    decide_due = models.DateField(_("决定或转交期限"), validators=[sane_date])
+    department_due = models.DateField(_("责任部门决定期限"), null=True, blank=True, validators=[sane_date])
     provisional_clocks = models.BooleanField(_("期限按暂定日历计算"), default=False)
     marked_at = models.DateTimeField(_("标注时间"), null=True, blank=True)
-    transferred_on = models.DateField(_("转交日期"), null=True, blank=True)
+    transferred_on = models.DateField(_("转交日期"), null=True, blank=True, validators=[sane_date])
     responsible_org = models.ForeignKey("accounts.Organisation", verbose_name=_("责任部门"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("处理决定"), max_length=20, choices=Decision.choices, blank=True)
@@ -473,7 +473,7 @@ class ObjectionEscalation(models.Model):
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="escalations")
     stage = models.CharField(_("阶段"), max_length=20, choices=ObjectionStatus.choices)
-    due = models.DateField(_("期限"))
+    due = models.DateField(_("期限"), validators=[sane_date])
     to_region = models.ForeignKey("accounts.Region", verbose_name=_("上报至"), on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -509,7 +509,7 @@ class QualityIssue(models.Model):
                                  related_name="+")
     kind = models.CharField(_("问题类型"), max_length=20, choices=QualityKind.choices)
     detail = models.TextField(_("问题说明"), **bounded(SUMMARY))
-    detected_on = models.DateField(_("发现日期"))
+    detected_on = models.DateField(_("发现日期"), validators=[sane_date])
     status = models.CharField(_("状态"), max_length=20, choices=QualityStatus.choices, default=QualityStatus.OPEN,
                               db_index=True)
     resolution = models.TextField(_("整改说明"), blank=True, **bounded(SUMMARY))

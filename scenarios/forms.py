@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from shequyun.validators import max_length_of
+from shequyun.validators import max_length_of, not_past, period_validator, phone_validator, sane_date
 
 from .models import Application, Category, Evaluation, Outcome
 
@@ -26,7 +26,7 @@ class ScenarioForm(forms.Form):
     developer_name = forms.CharField(label=_("开发单位"), max_length=200, widget=forms.TextInput(attrs=INPUT))
     developer_credit_code = forms.CharField(label=_("开发单位统一社会信用代码"), max_length=18, widget=forms.TextInput(attrs=INPUT))
     developer_contact = forms.CharField(label=_("开发单位联系人"), max_length=50, widget=forms.TextInput(attrs=INPUT))
-    developer_phone = forms.CharField(label=_("开发单位联系电话"), max_length=30, widget=forms.TextInput(attrs=INPUT))
+    developer_phone = forms.CharField(label=_("开发单位联系电话"), max_length=30, validators=[phone_validator], widget=forms.TextInput(attrs=INPUT))
     has_public_opinion = forms.BooleanField(label=_("具有舆论属性或社会动员能力"), required=False,
                                             help_text=_("如是，须提交用户行为管理方案。"))
     function_summary = forms.CharField(label=_("功能概述"), required=False, max_length=max_length_of(Application, "function_summary"), widget=forms.Textarea(attrs={
@@ -77,9 +77,9 @@ class EvaluationForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    period = forms.RegexField(label=gettext_lazy("评估周期"), regex=r"^\d{4}(Q[1-4]|H[12]|Y)$", max_length=20,
+    period = forms.CharField(label=gettext_lazy("评估周期"), validators=[period_validator], max_length=20,
                               help_text=gettext_lazy("例如 2026Q4（季度）、2026H2（半年）、2026Y（全年）。"),
                               widget=forms.TextInput(attrs={"class": "form-control"}))
-    due_date = forms.DateField(label=gettext_lazy("截止日期"), required=False,
+    due_date = forms.DateField(label=gettext_lazy("截止日期"), required=False, validators=[sane_date, not_past],
                                help_text=gettext_lazy("不填则为 20 个工作日后。"),
                                widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))

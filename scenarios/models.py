@@ -10,7 +10,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet
-from shequyun.validators import DOCUMENT, NOTE, SUMMARY, bounded
+from shequyun.validators import (
+    DOCUMENT,
+    NOTE,
+    SUMMARY,
+    bounded,
+    not_future,
+    period_validator,
+    phone_validator,
+    sane_date,
+)
 
 credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", _("统一社会信用代码应为 18 位（数字或大写字母）。")
@@ -62,7 +71,7 @@ class Scenario(models.Model):
     developer_name = models.CharField(_("开发单位"), max_length=200)
     developer_credit_code = models.CharField(_("开发单位统一社会信用代码"), max_length=18, validators=[credit_code_validator])
     developer_contact = models.CharField(_("开发单位联系人"), max_length=50)
-    developer_phone = models.CharField(_("开发单位联系电话"), max_length=30)
+    developer_phone = models.CharField(_("开发单位联系电话"), max_length=30, validators=[phone_validator])
     has_public_opinion = models.BooleanField(
         _("具有舆论属性或社会动员能力"), default=False, help_text=_("如是，须提交用户行为管理方案。")
     )
@@ -73,7 +82,7 @@ class Scenario(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
-    rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True, validators=[sane_date])
     search_tokens = models.TextField(editable=False, blank=True)  # jieba tokens of name + function summary
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -168,7 +177,7 @@ class UsageMetric(models.Model):
     """Daily usage pushed by a scenario's operator over the API; one row per scenario and day (re-posting replaces)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="metrics")
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[sane_date, not_future])
     active_users = models.PositiveIntegerField(_("活跃用户数"))
     visits = models.PositiveIntegerField(_("访问量"))
     households_reached = models.PositiveIntegerField(_("覆盖户数"))
@@ -193,8 +202,8 @@ class EvaluationCampaign(models.Model):
 
     region = models.ForeignKey("accounts.Region", verbose_name=_("组织区域"), on_delete=models.PROTECT,
                                related_name="evaluation_campaigns")
-    period = models.CharField(_("评估周期"), max_length=20)  # e.g. 2026Q4
-    due_date = models.DateField(_("截止日期"))
+    period = models.CharField(_("评估周期"), max_length=20, validators=[period_validator])  # e.g. 2026Q4
+    due_date = models.DateField(_("截止日期"), validators=[sane_date])
     due_provisional = models.BooleanField(_("截止日期按暂定日历计算"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scenarios.models import credit_code_validator
 from shequyun.scoping import scoped_queryset
-from shequyun.validators import DOCUMENT, MEDIUM, NOTE, SECTION, bounded
+from shequyun.validators import DOCUMENT, MEDIUM, NOTE, SECTION, bounded, not_future, sane_date
 
 # --- Classification (GB/T 20986-2023) ------------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ class ReviewAction(models.Model):
     description = models.CharField(_("整改措施"), max_length=500)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), on_delete=models.PROTECT,
                               related_name="+")
-    deadline = models.DateField(_("完成期限"))
+    deadline = models.DateField(_("完成期限"), validators=[sane_date])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -285,10 +285,10 @@ class PlanVersion(models.Model):
     procedure_3 = models.TextField(_("III级响应程序"), blank=True, **bounded(SECTION))
     procedure_4 = models.TextField(_("IV级响应程序"), blank=True, **bounded(SECTION))
     change_note = models.TextField(_("修订说明"), blank=True, **bounded(MEDIUM))
-    revision_due = models.DateField(_("修订期限"), null=True, blank=True)
+    revision_due = models.DateField(_("修订期限"), null=True, blank=True, validators=[sane_date])
     revision_drill = models.ForeignKey("Drill", verbose_name=_("触发修订的演练"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
-    review_due = models.DateField(_("年度复核日期"), null=True, blank=True)
+    review_due = models.DateField(_("年度复核日期"), null=True, blank=True, validators=[sane_date])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -399,8 +399,8 @@ class Drill(models.Model):
     title = models.CharField(_("演练科目"), max_length=200)
     scenario = models.ForeignKey("scenarios.Scenario", verbose_name=_("演练涉及场景"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-    planned_on = models.DateField(_("计划日期"))
-    held_on = models.DateField(_("实施日期"), null=True, blank=True)
+    planned_on = models.DateField(_("计划日期"), validators=[sane_date])
+    held_on = models.DateField(_("实施日期"), null=True, blank=True, validators=[sane_date])
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("参演人员"), blank=True,
                                           related_name="+")
     findings = models.TextField(_("演练发现"), blank=True, **bounded(DOCUMENT))
@@ -447,7 +447,7 @@ class Training(models.Model):
     region = models.ForeignKey("accounts.Region", verbose_name=_("组织区域"), on_delete=models.PROTECT,
                                related_name="+")
     topic = models.CharField(_("培训主题"), max_length=200)
-    held_on = models.DateField(_("培训日期"))
+    held_on = models.DateField(_("培训日期"), validators=[sane_date])
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("参训人员"), blank=True,
                                           related_name="security_trainings")
     materials = models.TextField(_("培训材料"), blank=True, help_text=_("教材名称、内容管理中的培训材料链接等。"), **bounded(MEDIUM))
@@ -483,10 +483,10 @@ class Assessment(models.Model):
                                     related_name="assessment")
     protection_level = models.PositiveSmallIntegerField(_("等保级别"), choices=ProtectionLevel.choices, null=True,
                                                         blank=True)
-    tested_on = models.DateField(_("最近等保测评日期"), null=True, blank=True)
-    next_due_on = models.DateField(_("下次等保测评日期"), null=True, blank=True)
-    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True)
-    crypto_next_due_on = models.DateField(_("下次密评日期"), null=True, blank=True)
+    tested_on = models.DateField(_("最近等保测评日期"), null=True, blank=True, validators=[sane_date, not_future])
+    next_due_on = models.DateField(_("下次等保测评日期"), null=True, blank=True, validators=[sane_date])
+    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True, validators=[sane_date, not_future])
+    crypto_next_due_on = models.DateField(_("下次密评日期"), null=True, blank=True, validators=[sane_date])
     note = models.TextField(_("备注"), blank=True, **bounded(MEDIUM))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -536,8 +536,8 @@ class ConfidentialityAgreement(models.Model):
     vendor_name = models.CharField(_("签约单位"), max_length=200)
     vendor_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[credit_code_validator])
     signatory = models.CharField(_("签约人"), max_length=50)
-    signed_on = models.DateField(_("签订日期"))
-    expires_on = models.DateField(_("到期日期"))
+    signed_on = models.DateField(_("签订日期"), validators=[sane_date])
+    expires_on = models.DateField(_("到期日期"), validators=[sane_date])
     note = models.TextField(_("备注"), blank=True, **bounded(MEDIUM))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

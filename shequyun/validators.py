@@ -117,3 +117,34 @@ phone_validator = RegexValidator(
 #: An evaluation period: a quarter (2026Q4), a half year (2026H2) or a whole year (2026Y).
 period_validator = RegexValidator(r"^20\d{2}(Q[1-4]|H[12]|Y)$",
                                   _("评估周期格式为 2026Q4（季度）、2026H2（半年）或 2026Y（全年）。"), code="period")
+
+
+# ---- cross-field rules ---------------------------------------------------------------------------------------
+
+#: The most households or residents one region can register (Shanghai has about 25 million residents).
+HEADCOUNT_MAX = 30_000_000
+
+
+def check_households_population(households: int | None, population: int | None) -> None:
+    """A region's registered households and residents: each within 0..HEADCOUNT_MAX, and no more households than
+    residents (every household has at least one). Raises a ValidationError naming the field."""
+    errors: dict[str, list[Any]] = {}
+    for name, value in (("households", households), ("population", population)):
+        if value is not None and not 0 <= value <= HEADCOUNT_MAX:
+            errors[name] = [_("应为 0 到 30,000,000 之间的整数。")]
+    if not errors and households is not None and population is not None and households > population:
+        errors["households"] = [_("登记户数不能多于常住人口。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_due_date(value: Any, *, field: str = "due_date") -> None:
+    """A deadline being set: a real date, today or later. Raises a ValidationError naming ``field``."""
+    messages = []
+    for validator in (sane_date, not_past):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            messages.extend(exc.messages)
+    if messages:
+        raise ValidationError({field: messages})

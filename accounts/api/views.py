@@ -25,7 +25,7 @@ from accounts.services import accounts as svc
 from accounts.services import region_update_population
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.audit import AuditEventType, record_event
-from shequyun.validators import PASSWORD
+from shequyun.validators import PASSWORD, check_households_population
 
 from .serializers import (
     OrganisationSerializer,
@@ -92,6 +92,10 @@ class TokenObtainView(ObtainAuthToken):
 class PopulationSerializer(serializers.Serializer):
     households = serializers.IntegerField(min_value=0, max_value=30_000_000, allow_null=True, required=False)
     population = serializers.IntegerField(min_value=0, max_value=30_000_000, allow_null=True, required=False)
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        check_households_population(attrs.get("households"), attrs.get("population"))
+        return attrs
 
 
 @extend_schema(tags=["regions"])

@@ -153,22 +153,18 @@ def user_set_font_scale(*, user, font_scale: int) -> None:  # type: ignore[no-un
 def region_update_population(*, actor, region: Region, households: int | None, population: int | None) -> Region:  # type: ignore[no-untyped-def]
     """Registered households and population (the base for participation rates), kept by account admins of the
     region or above it."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
     from shequyun.audit import acting_as
     from shequyun.scoping import path_in_scope
+    from shequyun.validators import check_households_population
 
     from ..permissions import has_role
     from ..roles import Role
 
     if not (actor.is_superuser or (has_role(actor, Role.ACCOUNT_ADMIN) and path_in_scope(actor, region.path))):
         raise PermissionDenied("只有本级或上级账号管理员可以维护户数和人口。")
-    errors = {}
-    for name, value in (("households", households), ("population", population)):
-        if value is not None and not 0 <= value <= 30_000_000:
-            errors[name] = ["应为 0 到 30,000,000 之间的整数。"]
-    if errors:
-        raise ValidationError(errors)
+    check_households_population(households, population)
     region.households = households
     region.population = population
     with acting_as(actor):

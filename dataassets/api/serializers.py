@@ -34,7 +34,7 @@ from dataassets.models import (
     SharingType,
 )
 from shequyun.api import DisplayField
-from shequyun.validators import max_length_of
+from shequyun.validators import max_length_of, sane_date
 
 
 def inline_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -216,7 +216,7 @@ class DataRequiredCommentSerializer(serializers.Serializer):
 
 
 class ResourceReportUpdateSerializer(serializers.Serializer):
-    updated_on = serializers.DateField(required=False, allow_null=True)
+    updated_on = serializers.DateField(validators=[sane_date], required=False, allow_null=True)
 
 
 class SharingRequestSerializer(serializers.ModelSerializer):
@@ -248,7 +248,7 @@ class SharingRequestWriteSerializer(serializers.Serializer):
 
 
 class SharingApproveSerializer(DataCommentSerializer):
-    expires_on = serializers.DateField()
+    expires_on = serializers.DateField(validators=[sane_date])
 
 
 class ObjectionEventSerializer(ResourceEventSerializer):

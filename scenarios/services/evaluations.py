@@ -16,6 +16,7 @@ from accounts.models import Region, RegionLevel, User
 from shequyun.audit import acting_as
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
+from shequyun.validators import check_due_date, period_validator
 from shequyun.workdays import calendar
 
 from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
@@ -54,6 +55,18 @@ def campaign_open(*, region: Region, period: str, due_date: dt.date | None = Non
         raise ValidationError({"region": [_("评估由市、区两级组织。")]})
     if actor is not None and not may_open_campaign(actor, region):
         raise PermissionDenied(_("您无权为该区域组织评估。"))
+    errors: dict[str, list[str]] = {}
+    try:
+        period_validator(period)
+    except ValidationError as exc:
+        errors["period"] = exc.messages
+    if due_date is not None:
+        try:
+            check_due_date(due_date)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     provisional = False
     if due_date is None:
         today = timezone.localdate()
@@ -85,6 +98,15 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
     if not (may_apply_for(actor, scenario.region) or may_evaluate(actor, scenario.region)):
         raise PermissionDenied(_("只有场景的运营方可以报送使用数据。"))
     objects = [UsageMetric(scenario=scenario, **row) for row in rows]
+    errors: dict[str, list[str]] = {}
+    for metric in objects:  # the model's rules (a real day, not in the future), whatever channel pushed it
+        try:
+            metric.full_clean(exclude=["scenario"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
     with acting_as(actor):
         UsageMetric.objects.bulk_create(
             objects, update_conflicts=True, unique_fields=["scenario", "date"],
@@ -96,7 +118,7 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
 def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
     """Resident participation from the pushed metrics against the region's registered households and population."""
     since = timezone.localdate() - dt.timedelta(days=days)
-    metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since)
+    metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since, date__lte=timezone.localdate())
     stats = metrics.aggregate(avg_active=Avg("active_users"), visits=Sum("visits"), households=Max("households_reached"))
     base = Region.objects.under(scenario.region.path).aggregate(households=Sum("households"), population=Sum("population"))
     households_rate = (stats["households"] or 0) / base["households"] if base["households"] else None
