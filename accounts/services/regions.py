@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from shequyun.audit import AuditEventType, record_event
+from shequyun.audit import AuditEventType, record_bulk_change, record_event
 
 from ..models import LEVEL_DEPTH, Organisation, Region, RegionLevel
 
@@ -105,10 +105,14 @@ def regions_load(*, csv_path: Path, actor=None) -> LoadReport:  # type: ignore[n
         Region.objects.bulk_create(to_create, batch_size=1000)
         if to_create:  # re-read rather than trust bulk_create to return ids on every backend
             existing.update({r.code: r for r in Region.objects.filter(level=level)})
+            record_bulk_change(model=Region, ids=[existing[r.code].pk for r in to_create], action="create",
+                               actor=actor, reason="reference_data", changes={"source": str(csv_path.name)})
         if to_update:
             Region.objects.bulk_update(
                 to_update, ["name", "level", "parent_id", "path", "depth", "is_placeholder"], batch_size=1000
             )
+            record_bulk_change(model=Region, ids=[r.pk for r in to_update], action="update", actor=actor,
+                               reason="reference_data", changes={"source": str(csv_path.name)})
         report.created += len(to_create)
         report.updated += len(to_update)
         report.per_level[level.value] = sum(1 for row in rows if row["level"] == level)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, RegionLevel, User
-from shequyun.audit import acting_as
+from shequyun.audit import acting_as, record_bulk_change
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
 from shequyun.validators import check_due_date, period_validator
@@ -79,6 +79,11 @@ def campaign_open(*, region: Region, period: str, due_date: dt.date | None = Non
     missing = [pk for pk in _campaign_scenarios(region).values_list("pk", flat=True) if pk not in existing]
     Evaluation.objects.bulk_create([Evaluation(campaign=campaign, scenario_id=pk) for pk in missing], batch_size=1000,
                                    ignore_conflicts=True)
+    if missing:  # bulk_create bypasses django-auditlog: one row naming every evaluation opened
+        created = campaign.evaluations.filter(scenario_id__in=missing).values_list("pk", flat=True)
+        record_bulk_change(model=Evaluation, ids=list(created), action="create", actor=actor,
+                           reason="campaign_open", changes={"campaign": campaign.pk, "period": period},
+                           region_path=region.path)
     return campaign
 
 
@@ -107,11 +112,17 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
                 errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
     if errors:
         raise ValidationError(errors)
-    with acting_as(actor):
+    with transaction.atomic():
         UsageMetric.objects.bulk_create(
             objects, update_conflicts=True, unique_fields=["scenario", "date"],
             update_fields=["active_users", "visits", "households_reached", "updated_at"],
         )
+        written = UsageMetric.objects.filter(scenario=scenario, date__in=[m.date for m in objects])
+        record_bulk_change(model=UsageMetric, ids=list(written.values_list("pk", flat=True)), action="upsert",
+                           actor=actor, reason="metrics_push", region_path=scenario.region.path,
+                           changes={"scenario": scenario.pk, "rows": [
+                               {"date": m.date.isoformat(), "active_users": m.active_users, "visits": m.visits,
+                                "households_reached": m.households_reached} for m in objects]})
     return len(objects)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region
-from shequyun.audit import acting_as
+from shequyun.audit import acting_as, record_bulk_change
 from shequyun.errors import Conflict
 from shequyun.files import delete_on_commit
 from shequyun.notifications.services import notify
@@ -173,10 +173,13 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
 
     def stamp(locked: Scenario, step: Transition) -> list[str]:
         now = timezone.now()
-        if step.action == "submit":
-            Application.objects.filter(scenario=locked).update(submitted_at=now)
-        elif step.action in {"approve", "reject"}:
-            Application.objects.filter(scenario=locked).update(decided_at=now)
+        stamped = {"submit": "submitted_at", "approve": "decided_at", "reject": "decided_at"}.get(step.action)
+        if stamped:
+            applications = Application.objects.filter(scenario=locked)
+            ids = list(applications.values_list("pk", flat=True))
+            applications.update(**{stamped: now})
+            record_bulk_change(model=Application, ids=ids, action="update", actor=actor, reason=step.action,
+                               changes={stamped: now}, region_path=locked.region.path)
         elif step.action == "go_online":
             locked.online_since = now
             return ["online_since", "updated_at"]
