@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from shequyun.validators import PASSWORD, check_households_population
 
 from .models import FontScale
 
@@ -16,6 +20,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
+        self.fields["password"].max_length = PASSWORD
+        self.fields["password"].validators.append(MaxLengthValidator(PASSWORD))
         self.fields["username"].widget.attrs.update({"class": "form-control form-control-lg", "autocomplete": "username"})
         # No autofocus: keyboard and screen-reader users start at the skip link like on every other page.
         self.fields["username"].widget.attrs.pop("autofocus", None)
@@ -37,11 +43,11 @@ INPUT = {"class": "form-control"}
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "current-password"}))
+    old_password = forms.CharField(label=_("当前密码"), max_length=PASSWORD, widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "current-password"}))
     new_password = forms.CharField(
-        label=_("新密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password", "aria-describedby": "password-rules"}),
+        label=_("新密码"), max_length=PASSWORD, widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password", "aria-describedby": "password-rules"}),
     )
-    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label=_("再次输入新密码"), max_length=PASSWORD, widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}))
 
     def clean(self):
         data = super().clean()
@@ -133,6 +139,14 @@ class PopulationForm(forms.Form):
                                     widget=forms.NumberInput(attrs=INPUT))
     population = forms.IntegerField(label=_("常住人口"), min_value=0, max_value=30_000_000, required=False,
                                     widget=forms.NumberInput(attrs=INPUT))
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        try:
+            check_households_population(data.get("households"), data.get("population"))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
 
 class TokenForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shequyun.crypto import BlindIndexField, EncryptedTextField
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
+from shequyun.validators import NOTE, bounded, check_households_population
 
 from .roles import Role
 
@@ -97,6 +98,9 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        check_households_population(self.households, self.population)
 
     @staticmethod
     def path_for(code: str, parent_path: str = "") -> str:
@@ -278,7 +282,7 @@ class AccountAnomaly(models.Model):
 
     account = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="anomalies")
     kind = models.CharField(_("类型"), max_length=20, choices=AnomalyKind.choices)
-    description = models.TextField(_("情况说明"), blank=True)
+    description = models.TextField(_("情况说明"), blank=True, **bounded(NOTE))
     reported_by = models.ForeignKey(
         User, verbose_name=_("报告人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -289,7 +293,7 @@ class AccountAnomaly(models.Model):
         User, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    resolution = models.TextField(_("处理说明"), blank=True)
+    resolution = models.TextField(_("处理说明"), blank=True, **bounded(NOTE))
 
     objects = scoped_queryset("account__region__path").as_manager()
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet, scoped_queryset, user_scope_path
+from shequyun.validators import DOCUMENT, NOTE, RICH, bounded, sane_date
 
 
 class Kind(models.TextChoices):
@@ -85,7 +86,7 @@ class ContentItemQuerySet(ScopedQuerySet):
 class ContentItem(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"), blank=True, help_text=_("已按白名单清洗的 HTML。"))
+    body = models.TextField(_("正文"), blank=True, help_text=_("已按白名单清洗的 HTML。"), **bounded(RICH))
     region = models.ForeignKey("accounts.Region", verbose_name=_("采集单位所在区域"), on_delete=models.PROTECT,
                                related_name="content_items")
     audience = models.ForeignKey("accounts.Region", verbose_name=_("发布范围"), on_delete=models.PROTECT,
@@ -174,7 +175,7 @@ class ItemRevision(models.Model):
     item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField(_("版本号"))
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"), blank=True)
+    body = models.TextField(_("正文"), blank=True, **bounded(RICH))
     attachments = models.JSONField(_("附件"), default=list, blank=True)  # [{"id", "name", "media", "sha256", "size"}]
     fields = models.JSONField(_("其他字段"), default=dict, blank=True)  # kind, audience, window, citation
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT,
@@ -271,7 +272,7 @@ class ItemEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")  # null: the scheduler
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     checks = models.JSONField(_("审核要点"), default=list, blank=True)
     revision = models.ForeignKey(ItemRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     extra = models.JSONField(default=dict, blank=True)
@@ -387,7 +388,7 @@ class TrainingMaterial(models.Model):
     region = models.ForeignKey("accounts.Region", verbose_name=_("发布区域"), on_delete=models.PROTECT,
                                related_name="training_materials")
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    body = models.TextField(_("内容"), blank=True, **bounded(RICH))
     feature = models.CharField(_("对应功能"), max_length=100, blank=True, help_text=_("新上线功能的名称。"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
@@ -464,15 +465,15 @@ class Feedback(models.Model):
                                   related_name="+")
     kind = models.CharField(_("类型"), max_length=10, choices=FeedbackKind.choices)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"))
+    body = models.TextField(_("内容"), **bounded(DOCUMENT))
     status = models.CharField(_("状态"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN,
                               db_index=True)
     handler_region = models.ForeignKey("accounts.Region", verbose_name=_("承办层级"), on_delete=models.PROTECT,
                                        related_name="feedback_to_handle")
-    due_date = models.DateField(_("答复期限"))
+    due_date = models.DateField(_("答复期限"), validators=[sane_date])
     due_provisional = models.BooleanField(_("期限按暂定日历计算"), default=False)
     escalations = models.PositiveSmallIntegerField(_("超期升级次数"), default=0)
-    answer = models.TextField(_("答复"), blank=True)
+    answer = models.TextField(_("答复"), blank=True, **bounded(DOCUMENT))
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
@@ -500,7 +501,7 @@ class FeedbackEvent(models.Model):
     to_region = models.ForeignKey("accounts.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("说明"), blank=True)
+    comment = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shequyun.validators import max_length_of, sane_date
+
 from .models import (
     Catalogue,
     CollectionMethod,
@@ -17,6 +19,7 @@ from .models import (
     MaskingRule,
     ObjectionKind,
     OpenType,
+    Resource,
     SharingMethod,
     SharingType,
 )
@@ -37,15 +40,18 @@ class ResourceForm(forms.Form):
     code = forms.CharField(label=_("资源代码"), max_length=40, widget=forms.TextInput(attrs=INPUT),
                            help_text=_("本区域内唯一，如 DM-JM-001。"))
     catalogue = _select(_("目录"), Catalogue.choices, help_text=_("区补充目录由区数据主管部门审核；全市目录由市数据主管部门审核。"))
-    description = forms.CharField(label=_("资源摘要"), required=False, widget=forms.Textarea(attrs=AREA))
+    description = forms.CharField(label=_("资源摘要"), required=False, max_length=max_length_of(Resource, "description"),
+                                  widget=forms.Textarea(attrs=AREA))
     data_format = _select(_("资源格式"), DataFormat.choices)
     collection_method = _select(_("归集方式"), CollectionMethod.choices)
     collection_frequency = _select(_("归集频率"), Frequency.choices)
     update_frequency = _select(_("更新频度"), Frequency.choices)
     sharing_type = _select(_("共享类型"), SharingType.choices)
-    sharing_reason = forms.CharField(label=_("不予共享或授权共享理由"), required=False, widget=forms.Textarea(attrs=AREA),
+    sharing_reason = forms.CharField(label=_("不予共享或授权共享理由"), required=False,
+                                     max_length=max_length_of(Resource, "sharing_reason"), widget=forms.Textarea(attrs=AREA),
                                      help_text=_("授权共享、不予共享必填。"))
-    legal_basis = forms.CharField(label=_("法律法规规章依据"), required=False, widget=forms.Textarea(attrs=AREA),
+    legal_basis = forms.CharField(label=_("法律法规规章依据"), required=False,
+                                  max_length=max_length_of(Resource, "legal_basis"), widget=forms.Textarea(attrs=AREA),
                                   help_text=_("授权共享、不予共享必填（上海市公共数据和一网通办管理办法第二十七条）。"))
     sharing_method = _select(_("共享方式"), SharingMethod.choices)
     open_type = _select(_("开放类型"), OpenType.choices,
@@ -80,7 +86,7 @@ class CommentForm(forms.Form):
 
 
 class ReportUpdateForm(forms.Form):
-    updated_on = forms.DateField(label=_("数据更新日期"), required=False, widget=forms.DateInput(attrs=DATE))
+    updated_on = forms.DateField(validators=[sane_date], label=_("数据更新日期"), required=False, widget=forms.DateInput(attrs=DATE))
 
 
 class ObjectionForm(forms.Form):
@@ -118,11 +124,11 @@ class SharingForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    expires_on = forms.DateField(label=_("授权截止日期"), widget=forms.DateInput(attrs=DATE))
+    expires_on = forms.DateField(validators=[sane_date], label=_("授权截止日期"), widget=forms.DateInput(attrs=DATE))
     comment = forms.CharField(label=_("意见"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 
 
 class QuarterForm(forms.Form):
-    quarter = forms.RegexField(label=_("季度"), regex=r"^\d{4}Q[1-4]$", required=False,
+    quarter = forms.RegexField(label=_("季度"), regex=r"^\d{4}Q[1-4]$", required=False, max_length=6,
                                widget=forms.TextInput(attrs={**INPUT, "placeholder": "2026Q4"}))

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet, scoped_queryset
+from shequyun.validators import NOTE, SUMMARY, bounded, sane_date
 
 from . import rules
 
@@ -125,14 +126,14 @@ class Resource(models.Model):
     name = models.CharField(_("资源名称"), max_length=200)
     code = models.CharField(_("资源代码"), max_length=40, validators=[
         RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", _("资源代码只能包含字母、数字、点、下划线和连字符。"))])
-    description = models.TextField(_("资源摘要"), blank=True)
+    description = models.TextField(_("资源摘要"), blank=True, **bounded(SUMMARY))
     data_format = models.CharField(_("资源格式"), max_length=20, choices=DataFormat.choices)
     collection_method = models.CharField(_("归集方式"), max_length=20, choices=CollectionMethod.choices)
     collection_frequency = models.CharField(_("归集频率"), max_length=20, choices=Frequency.choices)
     update_frequency = models.CharField(_("更新频度"), max_length=20, choices=Frequency.choices)
     sharing_type = models.CharField(_("共享类型"), max_length=20, choices=SharingType.choices)
-    sharing_reason = models.TextField(_("不予共享或授权共享理由"), blank=True)
-    legal_basis = models.TextField(_("法律法规规章依据"), blank=True)
+    sharing_reason = models.TextField(_("不予共享或授权共享理由"), blank=True, **bounded(SUMMARY))
+    legal_basis = models.TextField(_("法律法规规章依据"), blank=True, **bounded(SUMMARY))
     sharing_method = models.CharField(_("共享方式"), max_length=20, choices=SharingMethod.choices)
     open_type = models.CharField(_("开放类型"), max_length=20, choices=OpenType.choices)
     grade = models.CharField(_("数据分级"), max_length=20, choices=Grade.choices, default=Grade.GENERAL)
@@ -143,7 +144,7 @@ class Resource(models.Model):
     revision_of = models.ForeignKey("self", verbose_name=_("变更对象"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="revisions")
     version = models.PositiveIntegerField(_("版本"), default=0)  # number of the last published version
-    data_updated_on = models.DateField(_("数据最近更新日期"), null=True, blank=True)
+    data_updated_on = models.DateField(_("数据最近更新日期"), null=True, blank=True, validators=[sane_date])
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -294,7 +295,7 @@ class ResourceEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=ResourceStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -328,10 +329,10 @@ class SharingRequest(models.Model):
                                       related_name="+")
     scenario = models.ForeignKey("scenarios.Scenario", verbose_name=_("应用场景"), on_delete=models.PROTECT,
                                  related_name="+")
-    purpose = models.TextField(_("用途"))
+    purpose = models.TextField(_("用途"), **bounded(NOTE))
     status = models.CharField(_("状态"), max_length=20, choices=SharingStatus.choices, default=SharingStatus.SUBMITTED,
                               db_index=True)
-    expires_on = models.DateField(_("授权截止日期"), null=True, blank=True)
+    expires_on = models.DateField(_("授权截止日期"), null=True, blank=True, validators=[sane_date])
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -361,7 +362,7 @@ class SharingEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=SharingStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")  # None: the expiry task
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -401,7 +402,7 @@ class Objection(models.Model):
     resource = models.ForeignKey(Resource, verbose_name=_("数据资源"), on_delete=models.PROTECT,
                                  related_name="objections")
     kind = models.CharField(_("异议类型"), max_length=20, choices=ObjectionKind.choices)
-    description = models.TextField(_("异议内容"))
+    description = models.TextField(_("异议内容"), **bounded(SUMMARY))
     objector_name = models.CharField(_("异议提出人"), max_length=100,
                                      help_text=_("单位名称，或代居民提出时填写居民姓名。"))
     objector_org = models.ForeignKey("accounts.Organisation", verbose_name=_("受理单位"), on_delete=models.PROTECT,
@@ -410,17 +411,17 @@ class Objection(models.Model):
                                  related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.RECEIVED, db_index=True)
-    received_on = models.DateField(_("收到异议日期"))
-    mark_due = models.DateField(_("标注期限"))
-    decide_due = models.DateField(_("决定或转交期限"))
-    department_due = models.DateField(_("责任部门决定期限"), null=True, blank=True)
+    received_on = models.DateField(_("收到异议日期"), validators=[sane_date])
+    mark_due = models.DateField(_("标注期限"), validators=[sane_date])
+    decide_due = models.DateField(_("决定或转交期限"), validators=[sane_date])
+    department_due = models.DateField(_("责任部门决定期限"), null=True, blank=True, validators=[sane_date])
     provisional_clocks = models.BooleanField(_("期限按暂定日历计算"), default=False)
     marked_at = models.DateTimeField(_("标注时间"), null=True, blank=True)
-    transferred_on = models.DateField(_("转交日期"), null=True, blank=True)
+    transferred_on = models.DateField(_("转交日期"), null=True, blank=True, validators=[sane_date])
     responsible_org = models.ForeignKey("accounts.Organisation", verbose_name=_("责任部门"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("处理决定"), max_length=20, choices=Decision.choices, blank=True)
-    result = models.TextField(_("处理结果"), blank=True)
+    result = models.TextField(_("处理结果"), blank=True, **bounded(SUMMARY))
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -454,7 +455,7 @@ class ObjectionEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=ObjectionStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -472,7 +473,7 @@ class ObjectionEscalation(models.Model):
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="escalations")
     stage = models.CharField(_("阶段"), max_length=20, choices=ObjectionStatus.choices)
-    due = models.DateField(_("期限"))
+    due = models.DateField(_("期限"), validators=[sane_date])
     to_region = models.ForeignKey("accounts.Region", verbose_name=_("上报至"), on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -507,11 +508,11 @@ class QualityIssue(models.Model):
     provider = models.ForeignKey("accounts.Organisation", verbose_name=_("提供单位"), on_delete=models.PROTECT,
                                  related_name="+")
     kind = models.CharField(_("问题类型"), max_length=20, choices=QualityKind.choices)
-    detail = models.TextField(_("问题说明"))
-    detected_on = models.DateField(_("发现日期"))
+    detail = models.TextField(_("问题说明"), **bounded(SUMMARY))
+    detected_on = models.DateField(_("发现日期"), validators=[sane_date])
     status = models.CharField(_("状态"), max_length=20, choices=QualityStatus.choices, default=QualityStatus.OPEN,
                               db_index=True)
-    resolution = models.TextField(_("整改说明"), blank=True)
+    resolution = models.TextField(_("整改说明"), blank=True, **bounded(SUMMARY))
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     resolved_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
@@ -539,7 +540,7 @@ class QualityEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=QualityStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 

@@ -10,6 +10,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shequyun.scoping import ScopedQuerySet
+from shequyun.validators import (
+    DOCUMENT,
+    NOTE,
+    SUMMARY,
+    bounded,
+    not_future,
+    period_validator,
+    phone_validator,
+    sane_date,
+)
 
 credit_code_validator = RegexValidator(
     r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", _("统一社会信用代码应为 18 位（数字或大写字母）。")
@@ -61,7 +71,7 @@ class Scenario(models.Model):
     developer_name = models.CharField(_("开发单位"), max_length=200)
     developer_credit_code = models.CharField(_("开发单位统一社会信用代码"), max_length=18, validators=[credit_code_validator])
     developer_contact = models.CharField(_("开发单位联系人"), max_length=50)
-    developer_phone = models.CharField(_("开发单位联系电话"), max_length=30)
+    developer_phone = models.CharField(_("开发单位联系电话"), max_length=30, validators=[phone_validator])
     has_public_opinion = models.BooleanField(
         _("具有舆论属性或社会动员能力"), default=False, help_text=_("如是，须提交用户行为管理方案。")
     )
@@ -72,7 +82,7 @@ class Scenario(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
-    rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True, validators=[sane_date])
     search_tokens = models.TextField(editable=False, blank=True)  # jieba tokens of name + function summary
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -121,14 +131,14 @@ class Application(models.Model):
     """The onboarding application of a scenario (000 Art. 12): everything the superior department reviews."""
 
     scenario = models.OneToOneField(Scenario, on_delete=models.PROTECT, related_name="application")
-    function_summary = models.TextField(_("功能概述"), blank=True)
-    operating_mechanism = models.TextField(_("运行机制"), blank=True)
-    integration_needs = models.TextField(_("技术对接需求"), blank=True)
-    developer_info = models.TextField(_("开发单位情况"), blank=True)
+    function_summary = models.TextField(_("功能概述"), blank=True, **bounded(SUMMARY))
+    operating_mechanism = models.TextField(_("运行机制"), blank=True, **bounded(DOCUMENT))
+    integration_needs = models.TextField(_("技术对接需求"), blank=True, **bounded(DOCUMENT))
+    developer_info = models.TextField(_("开发单位情况"), blank=True, **bounded(DOCUMENT))
     risk_report = models.FileField(_("安全风险评估报告"), upload_to="scenarios/reports/%Y/%m/", blank=True, max_length=300)
     risk_report_name = models.CharField(_("报告原文件名"), max_length=255, blank=True)
     risk_report_type = models.CharField(_("报告类型"), max_length=10, blank=True)  # pdf / docx / doc, sniffed
-    behaviour_plan = models.TextField(_("用户行为管理方案"), blank=True)
+    behaviour_plan = models.TextField(_("用户行为管理方案"), blank=True, **bounded(DOCUMENT))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("核准时间"), null=True, blank=True)
 
@@ -150,7 +160,7 @@ class ScenarioEvent(models.Model):
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
@@ -167,7 +177,7 @@ class UsageMetric(models.Model):
     """Daily usage pushed by a scenario's operator over the API; one row per scenario and day (re-posting replaces)."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="metrics")
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[sane_date, not_future])
     active_users = models.PositiveIntegerField(_("活跃用户数"))
     visits = models.PositiveIntegerField(_("访问量"))
     households_reached = models.PositiveIntegerField(_("覆盖户数"))
@@ -192,8 +202,8 @@ class EvaluationCampaign(models.Model):
 
     region = models.ForeignKey("accounts.Region", verbose_name=_("组织区域"), on_delete=models.PROTECT,
                                related_name="evaluation_campaigns")
-    period = models.CharField(_("评估周期"), max_length=20)  # e.g. 2026Q4
-    due_date = models.DateField(_("截止日期"))
+    period = models.CharField(_("评估周期"), max_length=20, validators=[period_validator])  # e.g. 2026Q4
+    due_date = models.DateField(_("截止日期"), validators=[sane_date])
     due_provisional = models.BooleanField(_("截止日期按暂定日历计算"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -236,13 +246,13 @@ class Evaluation(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DUE,
                               db_index=True)
     mechanism_score = models.PositiveSmallIntegerField(_("运行机制得分"), null=True, blank=True)
-    mechanism_finding = models.TextField(_("运行机制评价"), blank=True)
+    mechanism_finding = models.TextField(_("运行机制评价"), blank=True, **bounded(NOTE))
     effectiveness_score = models.PositiveSmallIntegerField(_("使用成效得分"), null=True, blank=True)
-    effectiveness_finding = models.TextField(_("使用成效评价"), blank=True)
+    effectiveness_finding = models.TextField(_("使用成效评价"), blank=True, **bounded(NOTE))
     participation_score = models.PositiveSmallIntegerField(_("居民参与度得分"), null=True, blank=True)
-    participation_finding = models.TextField(_("居民参与度评价"), blank=True)
+    participation_finding = models.TextField(_("居民参与度评价"), blank=True, **bounded(NOTE))
     security_score = models.PositiveSmallIntegerField(_("安全风险得分"), null=True, blank=True)
-    security_finding = models.TextField(_("安全风险评价"), blank=True)
+    security_finding = models.TextField(_("安全风险评价"), blank=True, **bounded(NOTE))
     outcome = models.CharField(_("评估结论"), max_length=10, choices=Outcome.choices, blank=True)
     rectify_working_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), null=True, blank=True)
     promote_regions = models.ManyToManyField("accounts.Region", verbose_name=_("推广到"), blank=True, related_name="+")
@@ -250,7 +260,7 @@ class Evaluation(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    return_comment = models.TextField(_("退回意见"), blank=True)
+    return_comment = models.TextField(_("退回意见"), blank=True, **bounded(NOTE))
 
     objects = EvaluationQuerySet.as_manager()
 

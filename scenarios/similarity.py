@@ -11,8 +11,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shequyun.validators import SUMMARY
+
 _STOP = set("的 了 和 与 及 或 等 在 对 为 是 将 由 于 以 并 其 该 各 个 一 有 可 通过 进行 实现 提供 用于 社区 系统 平台 服务 管理".split())
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+#: Bounds on what is segmented (issue 9): each text at most the longest 功能概述 a form accepts, and at most this
+#: many tokens in all — so no input, however it reaches here, costs more than the slowest accepted one.
+MAX_CHARS = SUMMARY
+MAX_TOKENS = 4_000
 
 
 def _jieba():
@@ -23,12 +30,15 @@ def _jieba():
 
 
 def tokenize(*texts: str) -> list[str]:
-    tokens = []
+    """Search tokens of ``texts``, each cut to :data:`MAX_CHARS`, at most :data:`MAX_TOKENS` in all."""
+    tokens: list[str] = []
     for text in texts:
-        for token in _jieba().lcut_for_search(text or ""):
+        for token in _jieba().lcut_for_search((text or "")[:MAX_CHARS]):
             token = token.strip().lower()
             if len(token) > 1 and token not in _STOP and _WORD.search(token):
                 tokens.append(token)
+                if len(tokens) >= MAX_TOKENS:
+                    return tokens
     return tokens
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from scenarios.models import Scenario
+from shequyun.validators import not_future, sane_date
 
 from .models import (
     Grade,
@@ -156,7 +157,7 @@ class ReviewActionForm(forms.Form):
     description = forms.CharField(label=_("整改措施"), required=False, max_length=500, widget=forms.TextInput(attrs=INPUT))
     owner = PersonChoice(label=_("责任人"), required=False, queryset=User.objects.none(),
                          widget=forms.Select(attrs=SELECT))
-    deadline = forms.DateField(label=_("完成期限"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    deadline = forms.DateField(validators=[sane_date], label=_("完成期限"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +207,7 @@ class DrillForm(forms.Form):
     plan_version = forms.TypedChoiceField(label=_("预案版本"), coerce=int, widget=forms.Select(attrs=SELECT))
     scenario = forms.ModelChoiceField(label=_("演练涉及场景"), required=False, queryset=Scenario.objects.none(),
                                       widget=forms.Select(attrs=SELECT))
-    planned_on = forms.DateField(label=_("计划日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    planned_on = forms.DateField(validators=[sane_date], label=_("计划日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +220,7 @@ class DrillForm(forms.Form):
 
 
 class DrillCompleteForm(forms.Form):
-    held_on = forms.DateField(label=_("实施日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    held_on = forms.DateField(validators=[sane_date], label=_("实施日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     findings = forms.CharField(label=_("演练发现"), required=False, max_length=10000, widget=forms.Textarea(attrs=AREA))
     revision_required = forms.BooleanField(label=_("须修订预案"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
     revision_working_days = forms.IntegerField(label=_("修订期限（工作日）"), min_value=1, max_value=120, initial=20,
@@ -232,7 +233,7 @@ class DrillCompleteForm(forms.Form):
 
 class TrainingForm(forms.Form):
     topic = forms.CharField(label=_("培训主题"), max_length=200, widget=forms.TextInput(attrs=INPUT))
-    held_on = forms.DateField(label=_("培训日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    held_on = forms.DateField(validators=[sane_date], label=_("培训日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     materials = forms.CharField(label=_("培训材料"), required=False, max_length=5000, widget=forms.Textarea(attrs=AREA))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -244,12 +245,12 @@ class AssessmentForm(forms.Form):
     protection_level = forms.TypedChoiceField(label=_("等保级别"), required=False, coerce=int, empty_value=None,
                                               choices=[("", _("未定级")), *ProtectionLevel.choices],
                                               widget=forms.Select(attrs=SELECT))
-    tested_on = forms.DateField(label=_("最近等保测评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    next_due_on = forms.DateField(label=_("下次等保测评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    tested_on = forms.DateField(validators=[sane_date, not_future], label=_("最近等保测评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    next_due_on = forms.DateField(validators=[sane_date], label=_("下次等保测评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                                   help_text=_("不填则按级别推算：第四级半年、第三级一年、第二级两年。"))
-    crypto_assessed_on = forms.DateField(label=_("最近密评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    crypto_assessed_on = forms.DateField(validators=[sane_date, not_future], label=_("最近密评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                                          help_text=_("等保第三级及以上须做商用密码应用安全性评估（002 第三十二条）。"))
-    crypto_next_due_on = forms.DateField(label=_("下次密评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    crypto_next_due_on = forms.DateField(validators=[sane_date], label=_("下次密评日期"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     note = forms.CharField(label=_("备注"), required=False, max_length=5000, widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 
 
@@ -265,8 +266,8 @@ class AgreementForm(forms.Form):
     vendor_name = forms.CharField(label=_("签约单位"), max_length=200, widget=forms.TextInput(attrs=INPUT))
     vendor_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, widget=forms.TextInput(attrs=INPUT))
     signatory = forms.CharField(label=_("签约人"), max_length=50, widget=forms.TextInput(attrs=INPUT))
-    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-    expires_on = forms.DateField(label=_("到期日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    signed_on = forms.DateField(validators=[sane_date], label=_("签订日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    expires_on = forms.DateField(validators=[sane_date], label=_("到期日期"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
     note = forms.CharField(label=_("备注"), required=False, max_length=5000, widget=forms.Textarea(attrs={**AREA, "rows": 2}))
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scenarios.models import credit_code_validator
 from shequyun.scoping import scoped_queryset
+from shequyun.validators import DOCUMENT, MEDIUM, NOTE, SECTION, bounded, not_future, sane_date
 
 # --- Classification (GB/T 20986-2023) ------------------------------------------------------------------------
 
@@ -27,7 +28,7 @@ class IncidentCategory(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     parent = models.ForeignKey("self", verbose_name=_("所属类别"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="subcategories")
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     is_active = models.BooleanField(_("启用"), default=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -103,7 +104,7 @@ class Incident(models.Model):
 
     kind = models.CharField(_("类型"), max_length=10, choices=IncidentKind.choices, default=IncidentKind.INCIDENT)
     title = models.CharField(_("事件概述"), max_length=200)
-    description = models.TextField(_("详细情况"), blank=True)
+    description = models.TextField(_("详细情况"), blank=True, **bounded(DOCUMENT))
     region = models.ForeignKey("accounts.Region", verbose_name=_("责任区域"), on_delete=models.PROTECT,
                                related_name="+")
     reported_region = models.ForeignKey("accounts.Region", verbose_name=_("上报区域"), on_delete=models.PROTECT,
@@ -127,7 +128,7 @@ class Incident(models.Model):
     social_impact = models.CharField(_("社会危害"), max_length=25, choices=SocialImpact.choices)
     suggested_grade = models.PositiveSmallIntegerField(_("建议级别"), choices=Grade.choices)
     grade = models.PositiveSmallIntegerField(_("确认级别"), choices=Grade.choices, null=True, blank=True)
-    grade_reason = models.TextField(_("定级理由"), blank=True)
+    grade_reason = models.TextField(_("定级理由"), blank=True, **bounded(NOTE))
     grade_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("定级人"), null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="+")
     grade_confirmed_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
@@ -145,8 +146,8 @@ class Incident(models.Model):
     #: Depth of the highest level the incident has reached (0 city … 3 village).
     reached_depth = models.PositiveSmallIntegerField(_("已上报至层级"), default=3)
     overdue_escalated_at = models.DateTimeField(_("超期升级时间"), null=True, blank=True)
-    resolution_note = models.TextField(_("处置结果说明"), blank=True)
-    review_causes = models.TextField(_("原因分析"), blank=True)
+    resolution_note = models.TextField(_("处置结果说明"), blank=True, **bounded(DOCUMENT))
+    review_causes = models.TextField(_("原因分析"), blank=True, **bounded(DOCUMENT))
     activated_plan = models.ForeignKey("PlanVersion", verbose_name=_("已启动预案"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), on_delete=models.PROTECT,
@@ -204,7 +205,7 @@ class IncidentEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=15, choices=IncidentStatus.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("说明"), blank=True)
+    comment = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
@@ -224,7 +225,7 @@ class ReviewAction(models.Model):
     description = models.CharField(_("整改措施"), max_length=500)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), on_delete=models.PROTECT,
                               related_name="+")
-    deadline = models.DateField(_("完成期限"))
+    deadline = models.DateField(_("完成期限"), validators=[sane_date])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -277,17 +278,17 @@ class PlanVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("版本号"))
     status = models.CharField(_("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT,
                               db_index=True)
-    organisation = models.TextField(_("组织体系"), blank=True)
-    responsibilities = models.TextField(_("职责分工"), blank=True)
-    procedure_1 = models.TextField(_("I级响应程序"), blank=True)
-    procedure_2 = models.TextField(_("II级响应程序"), blank=True)
-    procedure_3 = models.TextField(_("III级响应程序"), blank=True)
-    procedure_4 = models.TextField(_("IV级响应程序"), blank=True)
-    change_note = models.TextField(_("修订说明"), blank=True)
-    revision_due = models.DateField(_("修订期限"), null=True, blank=True)
+    organisation = models.TextField(_("组织体系"), blank=True, **bounded(SECTION))
+    responsibilities = models.TextField(_("职责分工"), blank=True, **bounded(SECTION))
+    procedure_1 = models.TextField(_("I级响应程序"), blank=True, **bounded(SECTION))
+    procedure_2 = models.TextField(_("II级响应程序"), blank=True, **bounded(SECTION))
+    procedure_3 = models.TextField(_("III级响应程序"), blank=True, **bounded(SECTION))
+    procedure_4 = models.TextField(_("IV级响应程序"), blank=True, **bounded(SECTION))
+    change_note = models.TextField(_("修订说明"), blank=True, **bounded(MEDIUM))
+    revision_due = models.DateField(_("修订期限"), null=True, blank=True, validators=[sane_date])
     revision_drill = models.ForeignKey("Drill", verbose_name=_("触发修订的演练"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
-    review_due = models.DateField(_("年度复核日期"), null=True, blank=True)
+    review_due = models.DateField(_("年度复核日期"), null=True, blank=True, validators=[sane_date])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -366,7 +367,7 @@ class PlanEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=12, choices=PlanStatus.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("说明"), blank=True)
+    comment = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -398,11 +399,11 @@ class Drill(models.Model):
     title = models.CharField(_("演练科目"), max_length=200)
     scenario = models.ForeignKey("scenarios.Scenario", verbose_name=_("演练涉及场景"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-    planned_on = models.DateField(_("计划日期"))
-    held_on = models.DateField(_("实施日期"), null=True, blank=True)
+    planned_on = models.DateField(_("计划日期"), validators=[sane_date])
+    held_on = models.DateField(_("实施日期"), null=True, blank=True, validators=[sane_date])
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("参演人员"), blank=True,
                                           related_name="+")
-    findings = models.TextField(_("演练发现"), blank=True)
+    findings = models.TextField(_("演练发现"), blank=True, **bounded(DOCUMENT))
     revision_required = models.BooleanField(_("须修订预案"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=DrillStatus.choices, default=DrillStatus.PLANNED,
                               db_index=True)
@@ -427,7 +428,7 @@ class DrillEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=10, choices=DrillStatus.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
-    comment = models.TextField(_("说明"), blank=True)
+    comment = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -446,10 +447,10 @@ class Training(models.Model):
     region = models.ForeignKey("accounts.Region", verbose_name=_("组织区域"), on_delete=models.PROTECT,
                                related_name="+")
     topic = models.CharField(_("培训主题"), max_length=200)
-    held_on = models.DateField(_("培训日期"))
+    held_on = models.DateField(_("培训日期"), validators=[sane_date])
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("参训人员"), blank=True,
                                           related_name="security_trainings")
-    materials = models.TextField(_("培训材料"), blank=True, help_text=_("教材名称、内容管理中的培训材料链接等。"))
+    materials = models.TextField(_("培训材料"), blank=True, help_text=_("教材名称、内容管理中的培训材料链接等。"), **bounded(MEDIUM))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -482,11 +483,11 @@ class Assessment(models.Model):
                                     related_name="assessment")
     protection_level = models.PositiveSmallIntegerField(_("等保级别"), choices=ProtectionLevel.choices, null=True,
                                                         blank=True)
-    tested_on = models.DateField(_("最近等保测评日期"), null=True, blank=True)
-    next_due_on = models.DateField(_("下次等保测评日期"), null=True, blank=True)
-    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True)
-    crypto_next_due_on = models.DateField(_("下次密评日期"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    tested_on = models.DateField(_("最近等保测评日期"), null=True, blank=True, validators=[sane_date, not_future])
+    next_due_on = models.DateField(_("下次等保测评日期"), null=True, blank=True, validators=[sane_date])
+    crypto_assessed_on = models.DateField(_("最近密评日期"), null=True, blank=True, validators=[sane_date, not_future])
+    crypto_next_due_on = models.DateField(_("下次密评日期"), null=True, blank=True, validators=[sane_date])
+    note = models.TextField(_("备注"), blank=True, **bounded(MEDIUM))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -535,9 +536,9 @@ class ConfidentialityAgreement(models.Model):
     vendor_name = models.CharField(_("签约单位"), max_length=200)
     vendor_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[credit_code_validator])
     signatory = models.CharField(_("签约人"), max_length=50)
-    signed_on = models.DateField(_("签订日期"))
-    expires_on = models.DateField(_("到期日期"))
-    note = models.TextField(_("备注"), blank=True)
+    signed_on = models.DateField(_("签订日期"), validators=[sane_date])
+    expires_on = models.DateField(_("到期日期"), validators=[sane_date])
+    note = models.TextField(_("备注"), blank=True, **bounded(MEDIUM))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

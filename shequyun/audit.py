@@ -258,6 +258,10 @@ def record_bulk_change(
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .crypto import EncryptedTextField
 from .scoping import scoped_queryset
+from .validators import sane_date
 
 
 class AuditEventType(models.IntegerChoices):
@@ -114,7 +115,7 @@ class WorkdayOverride(models.Model):
     Any row for a year makes that year "announced": its other days follow Monday–Friday, no longer provisional.
     Rows also override the shipped calendar for covered years (corrections)."""
 
-    date = models.DateField(_("日期"), unique=True)
+    date = models.DateField(_("日期"), unique=True, validators=[sane_date])
     is_workday = models.BooleanField(_("是否工作日"))
     note = models.CharField(_("说明"), max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -34,6 +34,12 @@ def prune_audit_events() -> int:
     deleted_access = AccessLog.objects.filter(attempt_time__lt=access_cutoff).delete()[0]
     deleted_access += AccessFailureLog.objects.filter(attempt_time__lt=access_cutoff).delete()[0]
     deleted_access += AccessAttempt.objects.filter(attempt_time__lt=access_cutoff).delete()[0]
+    if deleted or deleted_changes or deleted_access:  # the pruning itself stays on record
+        from .audit import AuditEventType, record_event
+
+        record_event(AuditEventType.BULK_CHANGE, model="audit", action="delete", reason="retention", ids=[],
+                     count=deleted + deleted_changes + deleted_access, events=deleted, changes=deleted_changes,
+                     access_logs=deleted_access, before=audit_cutoff.isoformat())
     return deleted + deleted_changes + deleted_access
 
 

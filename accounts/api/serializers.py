@@ -9,6 +9,7 @@ from accounts.roles import Role
 from accounts.services import accounts as svc
 from shequyun.api import DisplayField, ScopedPrimaryKeyRelatedField
 from shequyun.crypto import mask
+from shequyun.validators import PASSWORD, max_length_of
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
@@ -115,10 +116,10 @@ class UserCreateSerializer(serializers.Serializer):
     region = RegionCodeField()
     organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False, allow_null=True)
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=max_length_of(User, "email"))
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
-    password = serializers.CharField(required=False, allow_blank=True, write_only=True, style={"input_type": "password"})
+    password = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=PASSWORD, style={"input_type": "password"})
     platform_id = serializers.CharField(required=False, allow_blank=True, max_length=255,
                                         help_text="统一身份标识：关联后本人可通过统一身份认证登录")
 
@@ -126,7 +127,7 @@ class UserCreateSerializer(serializers.Serializer):
 class UserUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=100, required=False)
     organisation = ScopedPrimaryKeyRelatedField(Organisation, required=False)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=max_length_of(User, "email"))
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18)
     platform_id = serializers.CharField(required=False, allow_blank=True, max_length=255,
@@ -142,5 +143,5 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    old_password = serializers.CharField(style={"input_type": "password"})
-    new_password = serializers.CharField(style={"input_type": "password"})
+    old_password = serializers.CharField(max_length=PASSWORD, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=PASSWORD, style={"input_type": "password"})

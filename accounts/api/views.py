@@ -25,6 +25,7 @@ from accounts.services import accounts as svc
 from accounts.services import region_update_population
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.audit import AuditEventType, record_event
+from shequyun.validators import PASSWORD, check_households_population
 
 from .serializers import (
     OrganisationSerializer,
@@ -42,6 +43,9 @@ from .serializers import (
 class TokenRequestSerializer(AuthTokenSerializer):
     """Username and password, plus the TOTP code for roles that need a second factor (accounts/gate.py)."""
 
+    username = serializers.CharField(label=_("用户名"), max_length=150, write_only=True)
+    password = serializers.CharField(label=_("密码"), max_length=PASSWORD, write_only=True, trim_whitespace=False,
+                                     style={"input_type": "password"})
     otp = serializers.CharField(label=_("动态验证码"), required=False, allow_blank=True, max_length=6, write_only=True,
                                 help_text=_("账号管理员、安全员等须双因素认证的角色必填：身份验证器中的 6 位数字。"))
 
@@ -88,6 +92,10 @@ class TokenObtainView(ObtainAuthToken):
 class PopulationSerializer(serializers.Serializer):
     households = serializers.IntegerField(min_value=0, max_value=30_000_000, allow_null=True, required=False)
     population = serializers.IntegerField(min_value=0, max_value=30_000_000, allow_null=True, required=False)
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        check_households_population(attrs.get("households"), attrs.get("population"))
+        return attrs
 
 
 @extend_schema(tags=["regions"])

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shequyun.audit import AuditEventType, record_event
+from shequyun.audit import AuditEventType, record_bulk_change, record_event
 from shequyun.spreadsheets import read_table
 
 from ..identity import record_imported_links, taken_platform_ids
@@ -139,8 +139,12 @@ def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, 
     by_region = {}
     for org in new_orgs.values():
         by_region.setdefault(org.region_id, org)
+    known = set(Organisation.objects.filter(region_id__in=by_region, kind=OrganisationKind.COMMITTEE)
+                .values_list("pk", flat=True))
     Organisation.objects.bulk_create(list(by_region.values()), ignore_conflicts=True)
     saved = {o.region_id: o for o in Organisation.objects.filter(region_id__in=by_region, kind=OrganisationKind.COMMITTEE)}
+    record_bulk_change(model=Organisation, ids=sorted({o.pk for o in saved.values()} - known), action="create",
+                       actor=actor, reason="accounts_import")
     for item in report.rows:
         if item["user"].organisation.pk is None:
             item["user"].organisation = saved[item["user"].organisation.region_id]
@@ -168,6 +172,9 @@ def import_commit(*, actor: Any, rows: list[dict[str, Any]]) -> list[tuple[str, 
         batch_size=2000,
     )
     # bulk_create bypasses django-auditlog's signals, so the import itself is the audit record.
+    record_bulk_change(model=User, ids=sorted(by_name.values()), action="create", actor=actor,
+                       reason="accounts_import", changes={"must_change_password": True, "roles": sorted(
+                           {r for item in report.rows for r in item["roles"]})})
     record_event(AuditEventType.ACCOUNTS_IMPORTED, actor=actor, count=len(users),
                  usernames=[u.username for u in users][:10_000])
     record_imported_links(actor=actor, users=users)

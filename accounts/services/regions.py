@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from shequyun.audit import AuditEventType, record_event
+from shequyun.audit import AuditEventType, record_bulk_change, record_event
 
 from ..models import LEVEL_DEPTH, Organisation, Region, RegionLevel
 
@@ -105,10 +105,14 @@ def regions_load(*, csv_path: Path, actor=None) -> LoadReport:
         Region.objects.bulk_create(to_create, batch_size=1000)
         if to_create:  # re-read rather than trust bulk_create to return ids on every backend
             existing.update({r.code: r for r in Region.objects.filter(level=level)})
+            record_bulk_change(model=Region, ids=[existing[r.code].pk for r in to_create], action="create",
+                               actor=actor, reason="reference_data", changes={"source": str(csv_path.name)})
         if to_update:
             Region.objects.bulk_update(
                 to_update, ["name", "level", "parent_id", "path", "depth", "is_placeholder"], batch_size=1000
             )
+            record_bulk_change(model=Region, ids=[r.pk for r in to_update], action="update", actor=actor,
+                               reason="reference_data", changes={"source": str(csv_path.name)})
         report.created += len(to_create)
         report.updated += len(to_update)
         report.per_level[level.value] = sum(1 for row in rows if row["level"] == level)
@@ -153,22 +157,18 @@ def user_set_font_scale(*, user, font_scale: int) -> None:
 def region_update_population(*, actor, region: Region, households: int | None, population: int | None) -> Region:
     """Registered households and population (the base for participation rates), kept by account admins of the
     region or above it."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
     from shequyun.audit import acting_as
     from shequyun.scoping import path_in_scope
+    from shequyun.validators import check_households_population
 
     from ..permissions import has_role
     from ..roles import Role
 
     if not (actor.is_superuser or (has_role(actor, Role.ACCOUNT_ADMIN) and path_in_scope(actor, region.path))):
         raise PermissionDenied("只有本级或上级账号管理员可以维护户数和人口。")
-    errors = {}
-    for name, value in (("households", households), ("population", population)):
-        if value is not None and not 0 <= value <= 30_000_000:
-            errors[name] = ["应为 0 到 30,000,000 之间的整数。"]
-    if errors:
-        raise ValidationError(errors)
+    check_households_population(households, population)
     region.households = households
     region.population = population
     with acting_as(actor):

@@ -34,6 +34,7 @@ from dataassets.models import (
     SharingType,
 )
 from shequyun.api import DisplayField
+from shequyun.validators import max_length_of, sane_date
 
 
 def inline_choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -144,14 +145,14 @@ class ResourceWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     code = serializers.CharField(max_length=40)
     catalogue = serializers.ChoiceField(choices=Catalogue.choices, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Resource, "description"))
     data_format = serializers.ChoiceField(choices=DataFormat.choices)
     collection_method = serializers.ChoiceField(choices=CollectionMethod.choices)
     collection_frequency = inline_choice(Frequency.choices)
     update_frequency = inline_choice(Frequency.choices)
     sharing_type = serializers.ChoiceField(choices=SharingType.choices)
-    sharing_reason = serializers.CharField(required=False, allow_blank=True)
-    legal_basis = serializers.CharField(required=False, allow_blank=True)
+    sharing_reason = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Resource, "sharing_reason"))
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Resource, "legal_basis"))
     sharing_method = serializers.ChoiceField(choices=SharingMethod.choices)
     open_type = serializers.ChoiceField(choices=OpenType.choices)
     grade = serializers.ChoiceField(choices=Grade.choices, required=False)
@@ -215,7 +216,7 @@ class DataRequiredCommentSerializer(serializers.Serializer):
 
 
 class ResourceReportUpdateSerializer(serializers.Serializer):
-    updated_on = serializers.DateField(required=False, allow_null=True)
+    updated_on = serializers.DateField(validators=[sane_date], required=False, allow_null=True)
 
 
 class SharingRequestSerializer(serializers.ModelSerializer):
@@ -247,7 +248,7 @@ class SharingRequestWriteSerializer(serializers.Serializer):
 
 
 class SharingApproveSerializer(DataCommentSerializer):
-    expires_on = serializers.DateField()
+    expires_on = serializers.DateField(validators=[sane_date])
 
 
 class ObjectionEventSerializer(ResourceEventSerializer):

@@ -16,12 +16,12 @@ from scenarios.models import Evaluation, EvaluationCampaign, UsageMetric
 from scenarios.services import evaluations as svc
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.files import file_response
+from shequyun.validators import not_past, sane_date
 
 from .serializers import CommentSerializer
 
 
 class MetricSerializer(serializers.ModelSerializer):
-    date = serializers.DateField()
     active_users = serializers.IntegerField(min_value=0, max_value=50_000_000)
     visits = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
     households_reached = serializers.IntegerField(min_value=0, max_value=20_000_000)
@@ -40,7 +40,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = ["id", "region", "period", "due_date", "due_provisional", "evaluations", "created_at"]
         read_only_fields = ["id", "due_provisional", "evaluations", "created_at"]
         validators: list = []  # opening twice is allowed: campaign_open completes the existing campaign
-        extra_kwargs = {"due_date": {"required": False}}
+        extra_kwargs = {"due_date": {"required": False, "validators": [sane_date, not_past]}}
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.api.fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 from scenarios.models import Application, Category, Scenario, ScenarioEvent
 from shequyun.api import DisplayField
+from shequyun.validators import max_length_of, phone_validator
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -82,13 +83,13 @@ class ScenarioWriteSerializer(serializers.Serializer):
     developer_name = serializers.CharField(max_length=200)
     developer_credit_code = serializers.CharField(max_length=18)
     developer_contact = serializers.CharField(max_length=50)
-    developer_phone = serializers.CharField(max_length=30)
+    developer_phone = serializers.CharField(max_length=30, validators=[phone_validator])
     has_public_opinion = serializers.BooleanField(required=False, default=False)
-    function_summary = serializers.CharField(required=False, allow_blank=True)
-    operating_mechanism = serializers.CharField(required=False, allow_blank=True)
-    integration_needs = serializers.CharField(required=False, allow_blank=True)
-    developer_info = serializers.CharField(required=False, allow_blank=True)
-    behaviour_plan = serializers.CharField(required=False, allow_blank=True)
+    function_summary = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "function_summary"))
+    operating_mechanism = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "operating_mechanism"))
+    integration_needs = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "integration_needs"))
+    developer_info = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "developer_info"))
+    behaviour_plan = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "behaviour_plan"))
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -122,11 +123,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationWriteSerializer(serializers.Serializer):
-    function_summary = serializers.CharField(required=False, allow_blank=True)
-    operating_mechanism = serializers.CharField(required=False, allow_blank=True)
-    integration_needs = serializers.CharField(required=False, allow_blank=True)
-    developer_info = serializers.CharField(required=False, allow_blank=True)
-    behaviour_plan = serializers.CharField(required=False, allow_blank=True)
+    function_summary = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "function_summary"))
+    operating_mechanism = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "operating_mechanism"))
+    integration_needs = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "integration_needs"))
+    developer_info = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "developer_info"))
+    behaviour_plan = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "behaviour_plan"))
     risk_report = serializers.FileField(required=False)
 
 

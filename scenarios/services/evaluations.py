@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, RegionLevel, User
-from shequyun.audit import acting_as
+from shequyun.audit import acting_as, record_bulk_change
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
+from shequyun.validators import check_due_date, period_validator
 from shequyun.workdays import calendar
 
 from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
@@ -54,6 +55,18 @@ def campaign_open(*, region: Region, period: str, due_date: dt.date | None = Non
         raise ValidationError({"region": [_("评估由市、区两级组织。")]})
     if actor is not None and not may_open_campaign(actor, region):
         raise PermissionDenied(_("您无权为该区域组织评估。"))
+    errors: dict[str, list[str]] = {}
+    try:
+        period_validator(period)
+    except ValidationError as exc:
+        errors["period"] = exc.messages
+    if due_date is not None:
+        try:
+            check_due_date(due_date)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     provisional = False
     if due_date is None:
         today = timezone.localdate()
@@ -66,6 +79,11 @@ def campaign_open(*, region: Region, period: str, due_date: dt.date | None = Non
     missing = [pk for pk in _campaign_scenarios(region).values_list("pk", flat=True) if pk not in existing]
     Evaluation.objects.bulk_create([Evaluation(campaign=campaign, scenario_id=pk) for pk in missing], batch_size=1000,
                                    ignore_conflicts=True)
+    if missing:  # bulk_create bypasses django-auditlog: one row naming every evaluation opened
+        created = campaign.evaluations.filter(scenario_id__in=missing).values_list("pk", flat=True)
+        record_bulk_change(model=Evaluation, ids=list(created), action="create", actor=actor,
+                           reason="campaign_open", changes={"campaign": campaign.pk, "period": period},
+                           region_path=region.path)
     return campaign
 
 
@@ -85,18 +103,33 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
     if not (may_apply_for(actor, scenario.region) or may_evaluate(actor, scenario.region)):
         raise PermissionDenied(_("只有场景的运营方可以报送使用数据。"))
     objects = [UsageMetric(scenario=scenario, **row) for row in rows]
-    with acting_as(actor):
+    errors: dict[str, list[str]] = {}
+    for metric in objects:  # the model's rules (a real day, not in the future), whatever channel pushed it
+        try:
+            metric.full_clean(exclude=["scenario"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
         UsageMetric.objects.bulk_create(
             objects, update_conflicts=True, unique_fields=["scenario", "date"],
             update_fields=["active_users", "visits", "households_reached", "updated_at"],
         )
+        written = UsageMetric.objects.filter(scenario=scenario, date__in=[m.date for m in objects])
+        record_bulk_change(model=UsageMetric, ids=list(written.values_list("pk", flat=True)), action="upsert",
+                           actor=actor, reason="metrics_push", region_path=scenario.region.path,
+                           changes={"scenario": scenario.pk, "rows": [
+                               {"date": m.date.isoformat(), "active_users": m.active_users, "visits": m.visits,
+                                "households_reached": m.households_reached} for m in objects]})
     return len(objects)
 
 
 def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
     """Resident participation from the pushed metrics against the region's registered households and population."""
     since = timezone.localdate() - dt.timedelta(days=days)
-    metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since)
+    metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since, date__lte=timezone.localdate())
     stats = metrics.aggregate(avg_active=Avg("active_users"), visits=Sum("visits"), households=Max("households_reached"))
     base = Region.objects.under(scenario.region.path).aggregate(households=Sum("households"), population=Sum("population"))
     households_rate = (stats["households"] or 0) / base["households"] if base["households"] else None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region
-from shequyun.audit import acting_as
+from shequyun.audit import acting_as, record_bulk_change
 from shequyun.errors import Conflict
 from shequyun.files import delete_on_commit
 from shequyun.notifications.services import notify
@@ -66,8 +66,11 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def scenario_create(*, actor: Any, region: Region, building_unit: Organisation | None = None, **values: Any) -> Scenario:
-    """Register a scenario built by ``region`` and open its (draft) onboarding application."""
+def scenario_create(*, actor: Any, region: Region, building_unit: Organisation | None = None,
+                    risk_report: Any = None, **values: Any) -> Scenario:
+    """Register a scenario built by ``region`` and open its (draft) onboarding application, with its risk report
+    when one is given. One transaction: a refused part (a field, the report) leaves nothing behind, so a retry
+    cannot leave a duplicate draft."""
     if not may_apply_for(actor, region):
         raise PermissionDenied(_("只有建设区域的工作人员可以登记应用场景。"))
     if building_unit is None:
@@ -75,9 +78,26 @@ def scenario_create(*, actor: Any, region: Region, building_unit: Organisation |
             Organisation.objects.filter(region=region).order_by("pk").first() or actor.organisation)
     scenario = Scenario(region=region, building_unit=building_unit, created_by=actor)
     _apply(scenario, values, SCENARIO_FIELDS)
-    _full_clean(scenario, exclude=["search_tokens"])
     application = Application(**{k: values.get(k) or "" for k in APPLICATION_FIELDS})
+    errors: dict[str, list[str]] = {}
+    for obj, exclude in ((scenario, ["search_tokens"]), (application, ["scenario", "risk_report"])):
+        try:
+            _full_clean(obj, exclude=exclude)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    extension = None
+    if risk_report:
+        try:
+            extension = sniff_upload(risk_report, field="risk_report", allowed=REPORT_TYPES, max_bytes=REPORT_MAX_BYTES)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     scenario.search_tokens = " ".join(tokenize(scenario.name, application.function_summary))
+    if extension is not None:
+        application.risk_report_name = str(getattr(risk_report, "name", ""))[:255]
+        application.risk_report_type = extension
+        application.risk_report.save(stored_file(risk_report, extension=extension).name, risk_report, save=False)
     with acting_as(actor):
         scenario.save()
         application.scenario = scenario
@@ -169,10 +189,13 @@ def scenario_transition(*, actor: Any, scenario: Scenario, action: str, comment:
 
     def stamp(locked: Scenario, step: Transition) -> list[str]:
         now = timezone.now()
-        if step.action == "submit":
-            Application.objects.filter(scenario=locked).update(submitted_at=now)
-        elif step.action in {"approve", "reject"}:
-            Application.objects.filter(scenario=locked).update(decided_at=now)
+        stamped = {"submit": "submitted_at", "approve": "decided_at", "reject": "decided_at"}.get(step.action)
+        if stamped:
+            applications = Application.objects.filter(scenario=locked)
+            ids = list(applications.values_list("pk", flat=True))
+            applications.update(**{stamped: now})
+            record_bulk_change(model=Application, ids=ids, action="update", actor=actor, reason=step.action,
+                               changes={stamped: now}, region_path=locked.region.path)
         elif step.action == "go_online":
             locked.online_since = now
             return ["online_since", "updated_at"]

@@ -25,6 +25,7 @@ from ..filters import ScenarioFilter
 from ..forms import CommentForm, ScenarioForm
 from ..models import Status
 from ..permissions import may_apply_for
+from ..similarity import MAX_CHARS
 from ..transitions import SPECIAL_ACTIONS
 
 SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "category": "category", "-online": "-online_since"}
@@ -58,12 +59,8 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ScenarioForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        report = data.pop("risk_report")
         try:
-            scenario = services.scenario_create(actor=request.user, region=request.user.region, **data)
-            if report:
-                services.application_update(actor=request.user, scenario=scenario, risk_report=report)
+            scenario = services.scenario_create(actor=request.user, region=request.user.region, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -208,7 +205,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def similar(request: HttpRequest) -> HttpResponse:
     """htmx partial: existing scenarios with similar functions while drafting."""
     name = request.GET.get("name", "")[:200]
-    summary = request.GET.get("function_summary", "")[:4000]
+    summary = request.GET.get("function_summary", "")[:MAX_CHARS]
     exclude = request.GET.get("exclude")
     found = selectors.similar_scenarios(user=request.user, name=name, summary=summary,
                                         exclude=int(exclude) if exclude and exclude.isdigit() else None)

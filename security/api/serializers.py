@@ -30,6 +30,7 @@ from security.models import (
     Training,
 )
 from shequyun.api import DisplayField
+from shequyun.validators import not_future, sane_date
 
 
 def choice(choices: Any, name: str, **kwargs: Any) -> serializers.ChoiceField:
@@ -180,7 +181,7 @@ class ResolveSerializer(serializers.Serializer):
 class ReviewActionInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=500)
     owner = serializers.IntegerField(min_value=1)
-    deadline = serializers.DateField()
+    deadline = serializers.DateField(validators=[sane_date])
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -317,12 +318,12 @@ class DrillCreateSerializer(serializers.Serializer):
     region = RegionCodeField(required=False)
     plan_version = serializers.IntegerField(min_value=1)
     scenario = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    planned_on = serializers.DateField()
+    planned_on = serializers.DateField(validators=[sane_date])
     participants = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 
 class DrillCompleteSerializer(serializers.Serializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[sane_date])
     findings = serializers.CharField(max_length=10000, allow_blank=True)
     revision_required = serializers.BooleanField(default=False)
     revision_working_days = serializers.IntegerField(min_value=1, max_value=120, default=20)
@@ -344,7 +345,7 @@ class SecurityTrainingSerializer(RegionNamingMixin, serializers.ModelSerializer)
 class TrainingCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=200)
     region = RegionCodeField(required=False)
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[sane_date])
     participants = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
     materials = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
@@ -385,10 +386,10 @@ class AssessmentWriteSerializer(serializers.Serializer):
     scenario = serializers.IntegerField(min_value=1, required=False)
     protection_level = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=4,
                                                 help_text="等保 level 1-4, null when not graded")
-    tested_on = serializers.DateField(required=False, allow_null=True)
-    next_due_on = serializers.DateField(required=False, allow_null=True)
-    crypto_assessed_on = serializers.DateField(required=False, allow_null=True)
-    crypto_next_due_on = serializers.DateField(required=False, allow_null=True)
+    tested_on = serializers.DateField(validators=[sane_date, not_future], required=False, allow_null=True)
+    next_due_on = serializers.DateField(validators=[sane_date], required=False, allow_null=True)
+    crypto_assessed_on = serializers.DateField(validators=[sane_date, not_future], required=False, allow_null=True)
+    crypto_next_due_on = serializers.DateField(validators=[sane_date], required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
@@ -409,8 +410,8 @@ class AgreementWriteSerializer(serializers.Serializer):
     vendor_name = serializers.CharField(max_length=200, required=False)
     vendor_credit_code = serializers.CharField(max_length=18, required=False)
     signatory = serializers.CharField(max_length=50, required=False)
-    signed_on = serializers.DateField(required=False)
-    expires_on = serializers.DateField(required=False)
+    signed_on = serializers.DateField(validators=[sane_date], required=False)
+    expires_on = serializers.DateField(validators=[sane_date], required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 

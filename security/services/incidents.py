@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, Region, User
 from scenarios.models import Scenario, ScenarioEvent
 from scenarios.models import Status as ScenarioStatus
-from shequyun.audit import AuditEventType, acting_as, record_event
+from shequyun.audit import AuditEventType, acting_as, record_bulk_change, record_event
 from shequyun.errors import Conflict
 from shequyun.grants import grant
 from shequyun.notifications.services import notify
@@ -170,12 +170,14 @@ def _escalate_by_grade(incident: Incident, actor: Any) -> None:
     for region in reversed(level.ancestors(include_self=False)):  # the district first, then the city
         _reach(incident, list(level_officers(region)), actor=actor, level=region, reason="grade",
                label=_("较大及以上事件即时上报"))
-    _set_reached(incident, 0)
+    _set_reached(incident, 0, actor)
 
 
-def _set_reached(incident: Incident, depth: int) -> None:
+def _set_reached(incident: Incident, depth: int, actor: Any = None) -> None:
     if depth < incident.reached_depth:
         Incident.objects.filter(pk=incident.pk).update(reached_depth=depth)
+        record_bulk_change(model=Incident, ids=[incident.pk], action="update", actor=actor, reason="escalated",
+                           changes={"reached_depth": depth}, region_path=incident.region.path)
         incident.reached_depth = depth
 
 
@@ -607,6 +609,8 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
             target_depth = max(0, min(locked.reached_depth, base.depth) - 1)
             target = next((r for r in base.ancestors() if r.depth == target_depth), None)
             Incident.objects.filter(pk=locked.pk).update(overdue_escalated_at=now)
+            record_bulk_change(model=Incident, ids=[locked.pk], action="update", reason="overdue_escalation",
+                               changes={"overdue_escalated_at": now}, region_path=locked.region.path)
             locked.overdue_escalated_at = now
             if target is not None and target.depth < base.depth:
                 _reach(locked, list(level_officers(target)), actor=None, level=target, reason="overdue",

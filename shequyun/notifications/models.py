@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shequyun.validators import DOCUMENT, bounded
+
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):  # type: ignore[no-untyped-def]
@@ -20,7 +22,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notifications"
     )
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    body = models.TextField(_("内容"), blank=True, **bounded(DOCUMENT))
     url = models.CharField(_("链接"), max_length=500, blank=True)
     target_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)

@@ -318,7 +318,7 @@ def test_lexicon_import_is_one_audited_bulk_change(people):
     added = services.words_import(actor=people["city_ops"], text="甲\n乙,flag\n甲\n", severity="block")
     assert added == 2
     assert SensitiveWord.objects.get(word="乙").severity == "flag"
-    assert AuditEvent.objects.filter(event_type=AuditEventType.BULK_CHANGE).count() == 1
+    assert AuditEvent.objects.filter(event_type=AuditEventType.BULK_CHANGE, extra__model="content.sensitiveword").count() == 1
     assert services.words_import(actor=people["city_ops"], text="甲", severity="block") == 0
 
 

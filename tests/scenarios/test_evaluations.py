@@ -53,7 +53,7 @@ def test_a_half_done_campaign_is_completed_without_duplicates(make_scenario, reg
 @pytest.mark.django_db
 def test_metrics_upsert_one_row_per_day(make_scenario, actors, regions):
     scenario = make_scenario(Status.ONLINE)
-    day = dt.date(2026, 11, 20)
+    day = timezone.localdate() - dt.timedelta(days=1)
     metrics_push(actor=actors["applicant"], scenario=scenario, rows=[
         {"date": day, "active_users": 10, "visits": 50, "households_reached": 8}])
     metrics_push(actor=actors["applicant"], scenario=scenario, rows=[

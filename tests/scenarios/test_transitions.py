@@ -96,7 +96,7 @@ def test_submit_is_refused_field_by_field_until_complete(actors):
     scenario = scenario_create(actor=actors["applicant"], region=actors["applicant"].region, name="空申请",
                                category="daily_office", responsible_person="王", developer_name="某公司",
                                developer_credit_code="91310115MA1H7ABC0Q", developer_contact="李",
-                               developer_phone="021-1", has_public_opinion=True)
+                               developer_phone="021-55556666", has_public_opinion=True)
     with pytest.raises(ValidationError) as excinfo:
         scenario_transition(actor=actors["applicant"], scenario=scenario, action="submit")
     assert set(excinfo.value.message_dict) == {

@@ -465,7 +465,7 @@ def test_a_report_can_name_only_published_or_own_scenarios(sec, report, grade_el
     other = scenario_create(actor=actors["other_street"], region=actors["other_street"].region, name="花木的草稿",
                             category="public_service", responsible_person="王", developer_name="某公司",
                             developer_credit_code="91310115MA1H7ABC0Q", developer_contact="王",
-                            developer_phone="021-1")
+                            developer_phone="021-55556666")
     with pytest.raises(ValidationError) as exc:
         report(scenario=other.pk, **{**grade_elements, **times()})
     assert exc.value.message_dict["scenario"] == ["应用场景不存在或不在您的管辖范围内。"]
