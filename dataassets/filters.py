@@ -75,8 +75,8 @@ class ObjectionFilter(PortalFilterSet):
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("已超期"),
                                            widget=forms.Select(
                                                attrs=SELECT, choices=[("", "—"), ("true", _("是")), ("false", _("否"))]))
-    resource = django_filters.NumberFilter(field_name="resource_id", label=_("数据资源编号"),
-                                           widget=forms.NumberInput(attrs=TEXT))
+    resource = ObjectIdFilter(field_name="resource_id", label=_("数据资源编号"),
+                              widget=forms.NumberInput(attrs=TEXT))
 
     class Meta:
         model = Objection
@@ -93,8 +93,8 @@ class ObjectionFilter(PortalFilterSet):
 class SharingFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SharingStatus.choices,
                                          widget=forms.Select(attrs=SELECT))
-    resource = django_filters.NumberFilter(field_name="resource_id", label=_("数据资源编号"),
-                                           widget=forms.NumberInput(attrs=TEXT))
+    resource = ObjectIdFilter(field_name="resource_id", label=_("数据资源编号"),
+                              widget=forms.NumberInput(attrs=TEXT))
 
     class Meta:
         model = SharingRequest

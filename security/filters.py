@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RegionLevel
-from shequyun.filters import PortalFilterSet, RegionSubtreeFilter, StrictBooleanFilter
+from shequyun.filters import ObjectIdFilter, PortalFilterSet, RegionSubtreeFilter, StrictBooleanFilter
 
 from .models import (
     OPEN_STATUSES,
@@ -138,8 +138,8 @@ class AgreementFilter(PortalFilterSet):
     expiring_within = django_filters.NumberFilter(label=_("N天内到期"), method="filter_expiring", min_value=0,
                                                   max_value=3650,
                                                   widget=django_filters.widgets.forms.NumberInput(attrs=INPUT))
-    scenario = django_filters.NumberFilter(label=_("场景编号"), field_name="scenario_id", min_value=1,
-                                           widget=django_filters.widgets.forms.NumberInput(attrs=INPUT))
+    scenario = ObjectIdFilter(label=_("场景编号"), field_name="scenario_id",
+                              widget=django_filters.widgets.forms.NumberInput(attrs=INPUT))
     region = RegionCodeFilter(path_lookup="scenario__region__path")
 
     class Meta:

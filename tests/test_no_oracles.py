@@ -31,6 +31,44 @@ def test_no_filter_validates_ids_against_a_whole_table():
     assert not offenders, f"use shequyun.filters.PortalFilterSet (ids as plain numbers): {offenders}"
 
 
+def _all_filtersets():
+    """Every FilterSet of the project (API and pages alike), not only those a viewset names."""
+    import importlib
+
+    for app in ("accounts", "scenarios", "content", "security", "dataassets"):
+        importlib.import_module(f"{app}.filters")
+    found, stack = set(), list(django_filters.FilterSet.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in {"accounts", "scenarios", "content", "security", "dataassets", "shequyun"}:
+            found.add(cls)
+    return found
+
+
+def test_every_number_filter_is_bounded():
+    """schemathesis sent ``resource=-4.47e+24``: an unbounded NumberFilter passed it to the database (a 500 on
+    SQLite's 64-bit integers). Every number a filter accepts has a lower and an upper bound, so an out-of-range
+    value is a 400 naming the parameter."""
+    offenders = []
+    for filterset in _all_filtersets():
+        for name, flt in filterset.base_filters.items():
+            if isinstance(flt, django_filters.NumberFilter):
+                if flt.extra.get("min_value") is None or flt.extra.get("max_value") is None:
+                    offenders.append(f"{filterset.__module__}.{filterset.__name__}.{name}")
+    assert not offenders, f"bound these (shequyun.filters.ObjectIdFilter for ids): {sorted(offenders)}"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/dataassets/objections/", "/api/v1/dataassets/sharing-requests/",
+                                  "/api/v1/security/agreements/"])
+def test_an_absurd_id_in_a_filter_is_a_400_naming_it(api_client, make_user, path):
+    api_client.force_authenticate(make_user("pudong", roles=[Role.ACCOUNT_ADMIN]))
+    field = "scenario" if "agreements" in path else "resource"
+    response = api_client.get(path, {field: "-4.470825856521454e+24"})
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+
+
 @pytest.fixture
 def yangpu_evaluation(make_scenario):
     district = Region.objects.get(code="310110000000")

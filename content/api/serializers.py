@@ -64,6 +64,7 @@ class ContentItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
     status_display = DisplayField(source="status")
     current_step_name = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
+    source_url = serializers.CharField(read_only=True, help_text="原文链接（非转载时为空）")
 
     class Meta:
         model = ContentItem
@@ -266,8 +267,8 @@ class TrainingRemindedSerializer(serializers.Serializer):
 
 class FeedbackEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
-    from_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    to_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FeedbackEvent

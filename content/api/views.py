@@ -93,7 +93,7 @@ class ItemViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return self._out(services.item_update(actor=request.user, item=item, files=files, remove=remove, **values))
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def revisions(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         return Response(RevisionSerializer(selectors.item_revisions(item), many=True).data)

@@ -106,7 +106,7 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         return self._transition(request, "offboard")
 
     @extend_schema(request=MetricSerializer(many=True), responses={200: MetricSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def metrics(self, request: Request, pk: str | None = None) -> Response:
         """Daily usage. POST one object or a list (bulk); posting a day again replaces it."""
         scenario = self.get_object()
