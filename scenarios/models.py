@@ -262,3 +262,25 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} · {self.campaign.period}"
+
+
+class EvaluationEvent(models.Model):
+    """One row per evaluation transition (submit, return): who, when, from, to and why. Never updated, so every
+    return comment is kept however often a report goes back and forth."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=EvaluationStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=EvaluationStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("意见"), blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("评估流转记录")
+        verbose_name_plural = _("评估流转记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.from_status}→{self.to_status}"

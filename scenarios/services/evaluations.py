@@ -17,16 +17,26 @@ from shequyun.audit import acting_as
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
 from shequyun.workdays import calendar
+from shequyun.workflow import Transition, Workflow, transition
 
-from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
+from ..models import (
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationEvent,
+    EvaluationStatus,
+    Outcome,
+    Scenario,
+    Status,
+    UsageMetric,
+)
 from ..permissions import (
     evaluators_at,
     may_apply_for,
     may_evaluate,
     may_fill_evaluation,
     may_open_campaign,
-    may_return_evaluation,
 )
+from ..transitions import EVALUATION_TRANSITIONS
 from . import scenarios as services
 
 DEFAULT_DUE_WORKING_DAYS = 20
@@ -154,27 +164,56 @@ def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list
     return evaluation
 
 
+def _record(evaluation: Evaluation, step: Transition, actor: Any, comment: str, previous: str, **extra: Any) -> None:
+    EvaluationEvent.objects.create(evaluation=evaluation, action=step.action, from_status=previous,
+                                   to_status=step.target, actor=actor, comment=comment or "", extra=extra)
+
+
+def _after(evaluation: Evaluation, step: Transition, actor: Any, comment: str) -> None:
+    """A returned report goes back to whoever must fill it again (the campaign's evaluators) and its submitter."""
+    if step.action != "return":
+        return
+    people = {u.pk: u for u in EVALUATION_WORKFLOW.next_actors(evaluation)}
+    if evaluation.submitted_by is not None:
+        people.setdefault(evaluation.submitted_by_id, evaluation.submitted_by)
+    notify(recipients=[u for pk, u in people.items() if pk != getattr(actor, "pk", None)],
+           title=_("评估报告被退回：%(s)s") % {"s": evaluation.scenario.name}, body=comment,
+           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation)
+
+
+EVALUATION_WORKFLOW = Workflow(name="evaluation", transitions=EVALUATION_TRANSITIONS, record=_record, after=_after)
+
+
+def _complete(evaluation: Evaluation, step: Transition) -> None:
+    errors: dict[str, list[str]] = {}
+    for name in SCORE_FIELDS:
+        if getattr(evaluation, f"{name}_score") is None:
+            errors[f"{name}_score"] = [_("请打分。")]
+        if not getattr(evaluation, f"{name}_finding").strip():
+            errors[f"{name}_finding"] = [_("请填写评价。")]
+    if not evaluation.outcome:
+        errors["outcome"] = [_("请选择评估结论。")]
+    if evaluation.outcome == Outcome.RECTIFY and not evaluation.rectify_working_days:
+        errors["rectify_working_days"] = [_("限期整改须填写整改期限。")]
+    if evaluation.outcome == Outcome.PROMOTE and not evaluation.promote_regions.exists():
+        errors["promote_regions"] = [_("推广须选择推广区域。")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
-    """Submit the report and let its outcome act on the scenario through the scenario workflow."""
+    """Submit the report through the evaluation table and let its outcome act on the scenario through the scenario
+    workflow, in one transaction (a refused scenario step undoes the submission)."""
+
+    def stamp(locked: Evaluation, step: Transition) -> list[str]:
+        locked.submitted_by = actor
+        locked.submitted_at = timezone.now()
+        return ["submitted_by", "submitted_at"]
+
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scenario__region").get(pk=evaluation.pk)
-        _require_evaluator(actor, evaluation)
-        if evaluation.status == EvaluationStatus.SUBMITTED:
-            raise Conflict(_("评估报告已提交。"), status=evaluation.status)
-        errors: dict[str, list[str]] = {}
-        for name in SCORE_FIELDS:
-            if getattr(evaluation, f"{name}_score") is None:
-                errors[f"{name}_score"] = [_("请打分。")]
-            if not getattr(evaluation, f"{name}_finding").strip():
-                errors[f"{name}_finding"] = [_("请填写评价。")]
-        if not evaluation.outcome:
-            errors["outcome"] = [_("请选择评估结论。")]
-        if evaluation.outcome == Outcome.RECTIFY and not evaluation.rectify_working_days:
-            errors["rectify_working_days"] = [_("限期整改须填写整改期限。")]
-        if evaluation.outcome == Outcome.PROMOTE and not evaluation.promote_regions.exists():
-            errors["promote_regions"] = [_("推广须选择推广区域。")]
-        if errors:
-            raise ValidationError(errors)
+        evaluation = transition(EVALUATION_WORKFLOW, obj=evaluation, action="submit", actor=actor,
+                                validate=_complete, extra_update=stamp)
+        evaluation = Evaluation.objects.select_related("campaign", "scenario__region").get(pk=evaluation.pk)
         scenario = evaluation.scenario
         comment = _("%(period)s 评估结论：%(outcome)s") % {"period": evaluation.campaign.period,
                                                          "outcome": evaluation.get_outcome_display()}
@@ -188,32 +227,23 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
                                       comment=comment)
         elif evaluation.outcome == Outcome.OFFBOARD:
             services.scenario_transition(actor=actor, scenario=scenario, action="offboard", comment=comment)
-        evaluation.status = EvaluationStatus.SUBMITTED
-        evaluation.submitted_by = actor
-        evaluation.submitted_at = timezone.now()
-        with acting_as(actor):
-            evaluation.save(update_fields=["status", "submitted_by", "submitted_at"])
     return evaluation
 
 
-@transaction.atomic
 def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Evaluation:
-    """The city sends a district's report back for revision (the outcome already applied stays in force)."""
-    evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
-    if not may_return_evaluation(actor, evaluation):
-        raise PermissionDenied(_("只有市级可以退回评估报告。"))
-    if evaluation.status != EvaluationStatus.SUBMITTED:
-        raise Conflict(_("只有已提交的报告可以退回。"), status=evaluation.status)
-    if not (comment or "").strip():
-        raise ValidationError({"comment": [_("请填写退回意见。")]})
-    evaluation.status = EvaluationStatus.RETURNED
-    evaluation.return_comment = comment.strip()
-    with acting_as(actor):
-        evaluation.save(update_fields=["status", "return_comment"])
-    notify(recipients=[evaluation.submitted_by] if evaluation.submitted_by else [],
-           title=_("评估报告被退回：%(s)s") % {"s": evaluation.scenario.name}, body=comment,
-           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation)
-    return evaluation
+    """The city sends a report back for revision (the outcome already applied stays in force). Every return is a
+    history row; ``return_comment`` only mirrors the latest for the list and the API."""
+
+    def keep_latest(locked: Evaluation, step: Transition) -> list[str]:
+        locked.return_comment = comment.strip()
+        return ["return_comment"]
+
+    return transition(EVALUATION_WORKFLOW, obj=evaluation, action="return", actor=actor, comment=(comment or "").strip(),
+                      extra_update=keep_latest)
+
+
+def evaluation_history(evaluation: Evaluation):  # type: ignore[no-untyped-def]
+    return evaluation.events.select_related("actor").order_by("created_at", "id")
 
 
 def evaluation_reminders(*, today: dt.date | None = None, listed: int = 30) -> int:
