@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Max, Sum
+from django.db.models import Avg, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,18 +104,24 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
 
 
 def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
-    """Resident participation from the pushed metrics against the region's registered households and population."""
+    """Resident participation from the pushed metrics against the registered households and population of the
+    scenario's whole 应用范围 (its own region's subtree plus every region it was promoted to; each region row
+    counted once however the scope regions nest)."""
     since = timezone.localdate() - dt.timedelta(days=days)
     metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since)
     stats = metrics.aggregate(avg_active=Avg("active_users"), visits=Sum("visits"), households=Max("households_reached"))
-    base = Region.objects.under(scenario.region.path).aggregate(households=Sum("households"), population=Sum("population"))
+    scope = scenario.application_scope
+    within = Q(pk__in=[])
+    for region in scope:
+        within |= Q(path__startswith=region.path)
+    base = Region.objects.filter(within).aggregate(households=Sum("households"), population=Sum("population"))
     households_rate = (stats["households"] or 0) / base["households"] if base["households"] else None
     active_rate = (stats["avg_active"] or 0) / base["population"] if base["population"] else None
     trend = list(metrics.order_by("date").values_list("date", "active_users", "visits"))
     return {"avg_active": round(stats["avg_active"] or 0, 1), "visits": stats["visits"] or 0,
             "households": stats["households"] or 0, "region_households": base["households"],
             "region_population": base["population"], "households_rate": households_rate, "active_rate": active_rate,
-            "trend": trend}
+            "trend": trend, "scope": scope}
 
 
 def _require_evaluator(actor: Any, evaluation: Evaluation) -> None:
