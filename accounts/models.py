@@ -309,3 +309,24 @@ class AccountAnomaly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.account}"
+
+
+class AnomalyEvent(models.Model):
+    """One row per anomaly transition (resolve, reopen): who, when, from, to and the note. Never updated, so an
+    earlier resolution stays on record when the anomaly is reopened and resolved again."""
+
+    anomaly = models.ForeignKey(AccountAnomaly, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=AnomalyStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=AnomalyStatus.choices)
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("账号异常处理记录")
+        verbose_name_plural = _("账号异常处理记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.anomaly_id} {self.from_status}→{self.to_status}"

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shequyun.workflow import Rule
+
 from .models import LEVEL_DEPTH, OrganisationKind, Region, RegionLevel
 from .roles import Role, duty_conflict
 
@@ -150,3 +152,30 @@ def may_act_as_city_operations(user: Any) -> bool:
     if not _active(user):
         return False
     return user.is_superuser or (is_city_operations_office(user) and has_role(user, Role.OPERATOR))
+
+
+# --- Account anomalies: whoever manages the account under the tiered rule resolves (and may reopen) them --------
+
+def may_handle_anomaly(user: Any, anomaly: Any) -> bool:
+    account = anomaly.account
+    if account.region is None:
+        return bool(_active(user) and user.is_superuser)
+    return can_manage_account(user, region=account.region, is_admin=Role.ACCOUNT_ADMIN.value in account.role_slugs,
+                              action=AccountAction.EDIT)
+
+
+def _anomaly_filter(user: Any):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    user_model = get_user_model()
+    return Q(Exists(user_model._base_manager.filter(manageable_accounts_filter(user), pk=OuterRef("account_id"))))
+
+
+def _anomaly_handlers(anomaly: Any):  # type: ignore[no-untyped-def]
+    from .services.accounts import account_managers
+
+    return [u for u in account_managers(anomaly.account) if not u.is_superuser]
+
+
+ANOMALY_HANDLER = Rule("anomaly_handler", may_handle_anomaly, _anomaly_filter, _anomaly_handlers)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RegionLevel
 from scenarios.models import Application, Category, Evaluation, EvaluationStatus, Outcome, Scenario, Status
-from shequyun.filters import PortalFilterSet, RegionSubtreeFilter
+from shequyun.filters import PortalFilterSet, RegionCodeFilter, RegionSubtreeFilter, StrictBooleanFilter
 
 SELECT = forms.Select(attrs={"class": "form-select"})
 TEXT = forms.TextInput(attrs={"class": "form-control"})
@@ -24,13 +24,30 @@ class ScenarioFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, widget=SELECT, empty_label=_("全部"))
     developer = django_filters.CharFilter(label=_("开发单位"), field_name="developer_name", lookup_expr="icontains",
                                           widget=TEXT)
+    available_to_me = StrictBooleanFilter(label=_("本辖区可用"), method="filter_available_to_me")
+    available_in = RegionCodeFilter(label=_("在该区域可用（区划代码）"), method="filter_available_in")
 
     class Meta:
         model = Scenario
-        fields = ["q", "level", "region", "category", "status", "developer"]
+        fields = ["q", "level", "region", "category", "status", "developer", "available_to_me", "available_in"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(application__function_summary__icontains=value))
+
+    def filter_available_to_me(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        """Online scenarios serving the caller's region: built at or above it, or promoted to it or above it."""
+        if not value:
+            return queryset
+        region = getattr(getattr(self.request, "user", None), "region", None)
+        return queryset.available_in(region) if region is not None else queryset.none()
+
+    def filter_available_in(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        from accounts.models import Region
+
+        if not value:
+            return queryset
+        region = Region.objects.filter(code=value).first()
+        return queryset.available_in(region) if region is not None else queryset.none()
 
 
 class ApplicationFilter(PortalFilterSet):

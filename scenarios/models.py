@@ -52,6 +52,16 @@ class ScenarioQuerySet(ScopedQuerySet):
         """The public inventory: online scenarios, readable by every authenticated client across regions."""
         return self.filter(status=Status.ONLINE)
 
+    def available_in(self, region: Any) -> ScenarioQuerySet:
+        """Online scenarios that serve ``region``: built by it or by a region above it (a scenario serves its
+        region's whole subtree), or promoted (``scope_regions``) to it or to a region above it. The ancestors'
+        paths come from ``region.path`` itself; the promotion test is an EXISTS, so no row is repeated."""
+        codes = [c for c in region.path.split("/") if c]
+        paths = ["".join(f"{c}/" for c in codes[:i]) for i in range(1, len(codes) + 1)]
+        promoted = Scenario.scope_regions.through.objects.filter(scenario_id=models.OuterRef("pk"),
+                                                                 region__path__in=paths)
+        return self.filter(status=Status.ONLINE).filter(models.Q(region__path__in=paths) | models.Exists(promoted))
+
     def visible_or_published(self, user: Any) -> ScenarioQuerySet:
         """What a search or a suggestion may show ``user``: their subtree (any state) plus the public inventory —
         never another region's unpublished scenario."""
@@ -76,6 +86,8 @@ class Scenario(models.Model):
         _("具有舆论属性或社会动员能力"), default=False, help_text=_("如是，须提交用户行为管理方案。")
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    #: Regions the scenario was promoted to (evaluation outcome 推广): its 应用范围 is its own region plus these
+    #: (``application_scope``); "available in my region" and participation read it.
     scope_regions = models.ManyToManyField(
         "accounts.Region", verbose_name=_("推广范围"), blank=True, related_name="promoted_scenarios"
     )
@@ -110,6 +122,17 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def application_scope(self) -> list[Any]:
+        """应用范围: the owning region, then the regions it was promoted to (by code), none covered twice — a
+        promoted region inside another one in scope is left out. Uses a prefetched ``scope_regions``."""
+        regions = sorted(self.scope_regions.all(), key=lambda r: (r.depth, r.code))
+        scope = [self.region]
+        for region in regions:
+            if not any(region.path.startswith(r.path) for r in scope):
+                scope.append(region)
+        return scope
 
     # The graded-protection level and test date are kept by the security module (security.Assessment).
     @property
@@ -272,3 +295,25 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} · {self.campaign.period}"
+
+
+class EvaluationEvent(models.Model):
+    """One row per evaluation transition (submit, return): who, when, from, to and why. Never updated, so every
+    return comment is kept however often a report goes back and forth."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=EvaluationStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=EvaluationStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("意见"), blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("评估流转记录")
+        verbose_name_plural = _("评估流转记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.from_status}→{self.to_status}"

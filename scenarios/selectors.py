@@ -18,12 +18,19 @@ LIST_RELATED = ("region", "building_unit", "merged_into", "assessment")
 
 def scenario_list(*, user: Any) -> QuerySet[Scenario]:
     """The inventory the user may see (filters: scenarios/filters.py, the same for the API and the page)."""
-    return Scenario.objects.visible_to(user).select_related(*LIST_RELATED)
+    return Scenario.objects.visible_to(user).select_related(*LIST_RELATED).prefetch_related("scope_regions")
+
+
+def scenarios_available_to(*, user: Any) -> QuerySet[Scenario]:
+    """The inventory's "available in my region" view: what the user may see or the public inventory, reduced by
+    the filter (``available_to_me``) to the online scenarios that serve the user's region — including ones built
+    elsewhere and promoted to it."""
+    return Scenario.objects.visible_or_published(user).select_related(*LIST_RELATED).prefetch_related("scope_regions")
 
 
 def scenario_get_visible(*, user: Any, pk: Any) -> Scenario:
     scenario = (Scenario.objects.visible_to(user).select_related(*LIST_RELATED, "application", "created_by")
-                .filter(pk=pk).first() if str(pk).isdigit() else None)
+                .prefetch_related("scope_regions").filter(pk=pk).first() if str(pk).isdigit() else None)
     if scenario is None:
         raise Http404("No scenario matches the given query.")
     return scenario

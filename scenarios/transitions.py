@@ -1,4 +1,4 @@
-"""The scenario lifecycle of DESIGN §5 as one explicit table. The browser and the API both go through it.
+"""The scenario lifecycle of DESIGN §5 and the evaluation report's own small lifecycle, as explicit tables. The browser and the API both go through it.
 
 Each row names its rule (scenarios/permissions.py): the engine asks it before acting, queues are built from its
 queryset form, and notifications go to its holders. ``waits=False`` marks discretionary actions (rectify,
@@ -11,9 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from shequyun.workflow import Transition
 
+from .models import EvaluationStatus as E
 from .models import Status as S
 from .permissions import APPLICANT as applicant
 from .permissions import CITY_OPERATIONS as city_operations
+from .permissions import EVALUATION_FILLER as evaluation_filler
+from .permissions import EVALUATION_RETURNER as evaluation_returner
 from .permissions import EVALUATOR as evaluator
 from .permissions import REVIEWER as reviewer
 
@@ -50,3 +53,15 @@ TRANSITIONS = [
 
 #: Actions that need more than a comment and have their own service (they are not offered as plain buttons).
 SPECIAL_ACTIONS = {"merge", "promote", "rectify"}
+
+
+#: An evaluation report (000 Art. 13): the campaign's evaluators submit it (its outcome then acts on the scenario
+#: through the table above); the city may send it back with a comment, any number of times — each return is a
+#: history row (scenarios.EvaluationEvent), so no comment is ever overwritten. Returning is the city's choice, not
+#: a step that waits on it.
+EVALUATION_TRANSITIONS = [
+    Transition(E.DUE, "submit", E.SUBMITTED, evaluation_filler, _("提交评估报告")),
+    Transition(E.RETURNED, "submit", E.SUBMITTED, evaluation_filler, _("提交评估报告")),
+    Transition(E.SUBMITTED, "return", E.RETURNED, evaluation_returner, _("退回区级修改"), needs_comment=True,
+               style="outline-danger", waits=False),
+]

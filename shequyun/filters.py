@@ -47,6 +47,13 @@ class RegionSubtreeFilter(django_filters.CharFilter):
         return queryset.filter(**{f"{self.path_lookup}__startswith": path}) if path else queryset.none()
 
 
+@extend_schema_field({"type": "string", "pattern": r"^(\d{12})?$", "example": "310115015000"})
+class RegionCodeFilter(django_filters.CharFilter):
+    """A region by its 12-digit code, for filters with their own ``method`` (a malformed code is a 400)."""
+
+    field_class = RegionCodeField
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class ObjectIdFilter(django_filters.NumberFilter):
     """A related object by id: a number, nothing more (see PortalFilterSet)."""

@@ -25,13 +25,14 @@ from rest_framework.authtoken.models import Token
 from shequyun.audit import AuditEventType, acting_as, record_bulk_change, record_event
 from shequyun.crypto import normalise
 from shequyun.notifications.services import notify
+from shequyun.workflow import Transition, Workflow, transition
 
 from ..gate import second_factor_required
 from ..identity import clean_platform_id, record_link_change
 from ..models import (
     AccountAnomaly,
+    AnomalyEvent,
     AnomalyKind,
-    AnomalyStatus,
     Organisation,
     OrganisationKind,
     PasswordHistory,
@@ -41,6 +42,7 @@ from ..models import (
 )
 from ..permissions import AccountAction, can_manage_account, roles_allowed
 from ..roles import Role
+from ..transitions import ANOMALY_TRANSITIONS
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -447,23 +449,54 @@ def _notify_anomaly(anomaly: AccountAnomaly) -> None:
     )
 
 
-@transaction.atomic
-def anomaly_resolve(*, actor: Any, anomaly: AccountAnomaly, resolution: str) -> AccountAnomaly:
-    _require(actor, region=anomaly.account.region, is_admin=_is_admin(anomaly.account), action=AccountAction.EDIT)
-    if not (resolution or "").strip():
-        raise ValidationError({"resolution": [_("请填写处理说明。")]})
-    anomaly = AccountAnomaly.objects.select_for_update(of=("self",)).get(pk=anomaly.pk)
-    if anomaly.status == AnomalyStatus.RESOLVED:
-        from shequyun.errors import Conflict
+def _record_anomaly(anomaly: AccountAnomaly, step: Transition, actor: Any, comment: str, previous: str,
+                    **extra: Any) -> None:
+    AnomalyEvent.objects.create(anomaly=anomaly, action=step.action, from_status=previous, to_status=step.target,
+                                actor=actor, comment=comment or "")
 
-        raise Conflict(_("该异常已处理。"), status=anomaly.status)
-    anomaly.status = AnomalyStatus.RESOLVED
-    anomaly.resolution = resolution.strip()
-    anomaly.resolved_by = actor
-    anomaly.resolved_at = timezone.now()
-    with acting_as(actor):
-        anomaly.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
-    return anomaly
+
+def _after_anomaly(anomaly: AccountAnomaly, step: Transition, actor: Any, comment: str) -> None:
+    """A reopened anomaly is back in its handlers' queue: tell them (not the one who reopened it)."""
+    if step.action != "reopen":
+        return
+    notify(
+        recipients=[u for u in ANOMALY_WORKFLOW.next_actors(anomaly) if u.pk != getattr(actor, "pk", None)],
+        title=_("账号异常重新打开：%(user)s（%(kind)s）") % {"user": anomaly.account.display_name,
+                                                       "kind": anomaly.get_kind_display()},
+        body=comment, url="/accounts/manage/anomalies/", target=anomaly,
+    )
+
+
+ANOMALY_WORKFLOW = Workflow(name="anomaly", transitions=ANOMALY_TRANSITIONS, record=_record_anomaly,
+                            after=_after_anomaly)
+
+
+def anomaly_transition(*, actor: Any, anomaly: AccountAnomaly, action: str, comment: str = "") -> AccountAnomaly:
+    """Resolve (with a note) or reopen (with a reason) through the anomaly table: 409 in the wrong state, 403 for
+    someone who does not manage the account, 400 without a note. Each step is a history row (AnomalyEvent);
+    ``resolution``/``resolved_by``/``resolved_at`` mirror the latest resolution."""
+    comment = (comment or "").strip()
+
+    def mirror(locked: AccountAnomaly, step: Transition) -> list[str]:
+        if step.action == "resolve":
+            locked.resolution, locked.resolved_by, locked.resolved_at = comment, actor, timezone.now()
+        else:
+            locked.resolution, locked.resolved_by, locked.resolved_at = "", None, None
+        return ["resolution", "resolved_by", "resolved_at"]
+
+    return transition(ANOMALY_WORKFLOW, obj=anomaly, action=action, actor=actor, comment=comment, extra_update=mirror)
+
+
+def anomaly_resolve(*, actor: Any, anomaly: AccountAnomaly, resolution: str) -> AccountAnomaly:
+    return anomaly_transition(actor=actor, anomaly=anomaly, action="resolve", comment=resolution)
+
+
+def anomaly_reopen(*, actor: Any, anomaly: AccountAnomaly, comment: str) -> AccountAnomaly:
+    return anomaly_transition(actor=actor, anomaly=anomaly, action="reopen", comment=comment)
+
+
+def anomaly_history(anomaly: AccountAnomaly):  # type: ignore[no-untyped-def]
+    return anomaly.events.select_related("actor").order_by("created_at", "id")
 
 
 def password_expiry_reminders(*, today: Any = None, batch_size: int = 2000) -> int:

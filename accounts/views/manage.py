@@ -7,19 +7,21 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shequyun import staging
 from shequyun.crypto import mask
+from shequyun.errors import Conflict
 from shequyun.exports import xlsx_response
 from shequyun.http import errors_to_form, post_only
 from shequyun.paging import paginate
 
 from ..filters import UserFilter
 from ..forms import AccountForm, AnomalyReportForm, ImportForm, PasswordChangeForm, ReasonForm, RolesForm
-from ..models import AccountAnomaly, AnomalyStatus, Organisation, Region, RegionLevel, User
+from ..models import AccountAnomaly, AnomalyEvent, AnomalyStatus, Organisation, Region, RegionLevel, User
 from ..permissions import AccountAction, can_manage_account, has_role, managed_by
 from ..roles import Role
 from ..services import accounts as svc
@@ -197,21 +199,34 @@ def account_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def anomaly_list(request: HttpRequest) -> HttpResponse:
+    """The anomalies of the accounts the user manages; each with the buttons its state allows (from the anomaly
+    table) and its history (every resolution and reopening)."""
     queryset = (AccountAnomaly.objects.visible_to(request.user)
                 .filter(account__in=User.objects.filter(managed_by(request.user)))
-                .select_related("account", "account__region", "reported_by").order_by("status", "-created_at"))
+                .select_related("account", "account__region", "reported_by")
+                .prefetch_related("account__groups", Prefetch("events", AnomalyEvent.objects.select_related("actor")))
+                .order_by("status", "-created_at"))
     if request.method == "POST":
         anomaly = queryset.filter(pk=request.POST.get("anomaly", "0") if request.POST.get("anomaly", "").isdigit() else 0).first()
         if anomaly is None:
             raise Http404
+        action = request.POST.get("action", "resolve")
+        comment = request.POST.get("comment", request.POST.get("resolution", ""))
         try:
-            svc.anomaly_resolve(actor=request.user, anomaly=anomaly, resolution=request.POST.get("resolution", ""))
-            messages.success(request, _("已标记为已处理。"))
+            svc.anomaly_transition(actor=request.user, anomaly=anomaly, action=action, comment=comment)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
+        except Conflict as exc:
+            messages.error(request, _("操作未执行：%(m)s 可能已有其他人处理了该事项，页面已刷新。") % {"m": exc.message})
+        else:
+            messages.success(request, _("已标记为已处理。") if action == "resolve" else _("已重新打开。"))
         return redirect("accounts:anomalies")
-    page = paginate(request, queryset, per_page=25)["page"]
-    return render(request, "accounts/manage/anomalies.html", {"page": page})
+    paging = paginate(request, queryset, per_page=25)
+    page = paging["page"]
+    page.object_list = list(page.object_list)
+    for anomaly in page.object_list:
+        anomaly.actions = svc.ANOMALY_WORKFLOW.available_actions(anomaly, request.user)
+    return render(request, "accounts/manage/anomalies.html", {**paging, "page": page})
 
 
 @login_required

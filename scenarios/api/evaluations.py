@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.api.fields import RegionCodeField
 from scenarios.filters import EvaluationFilter
-from scenarios.models import Evaluation, EvaluationCampaign, UsageMetric
+from scenarios.models import Evaluation, EvaluationCampaign, EvaluationEvent, UsageMetric
 from scenarios.services import evaluations as svc
 from shequyun.api import ScopedQuerysetMixin
 from shequyun.files import file_response
@@ -43,6 +44,14 @@ class CampaignSerializer(serializers.ModelSerializer):
         extra_kwargs = {"due_date": {"required": False, "validators": [sane_date, not_past]}}
 
 
+class EvaluationEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name")
+
+    class Meta:
+        model = EvaluationEvent
+        fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
+
+
 class EvaluationSerializer(serializers.ModelSerializer):
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     region = serializers.CharField(source="scenario.region.code", read_only=True)
@@ -58,6 +67,21 @@ class EvaluationSerializer(serializers.ModelSerializer):
                   "rectify_working_days", "promote_regions", "submitted_at", "return_comment"]
         read_only_fields = ["id", "campaign", "scenario", "status", "submitted_at", "return_comment"]
         extra_kwargs = {f"{d}_score": {"min_value": 0, "max_value": 100} for d in svc.SCORE_FIELDS}
+
+
+class EvaluationDetailSerializer(EvaluationSerializer):
+    """One report with its history (every submission and return, each comment kept) and the caller's actions."""
+
+    history = EvaluationEventSerializer(source="events", many=True, read_only=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = [*EvaluationSerializer.Meta.fields, "history", "available_actions"]
+        read_only_fields = [*EvaluationSerializer.Meta.read_only_fields, "history", "available_actions"]
+
+    def get_available_actions(self, obj: Evaluation) -> list[str]:
+        request = self.context.get("request")
+        return [t.action for t in svc.EVALUATION_WORKFLOW.available_actions(obj, request.user)] if request else []
 
 
 
@@ -78,6 +102,10 @@ class CampaignViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
                         status=status.HTTP_201_CREATED)
 
 
+def _events() -> Prefetch:
+    return Prefetch("events", EvaluationEvent.objects.select_related("actor").order_by("created_at", "id"))
+
+
 @extend_schema(tags=["evaluation"])
 class EvaluationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = (Evaluation.objects.select_related("campaign", "scenario", "scenario__region")
@@ -85,9 +113,16 @@ class EvaluationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilter
 
+    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+        return EvaluationSerializer if self.action == "list" else EvaluationDetailSerializer
+
     def _out(self, evaluation: Evaluation) -> Response:
-        return Response(EvaluationSerializer(self.get_queryset().get(pk=evaluation.pk),
-                                             context=self.get_serializer_context()).data)
+        fresh = self.get_queryset().prefetch_related(_events()).get(pk=evaluation.pk)
+        return Response(EvaluationDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = super().get_queryset()
+        return queryset.prefetch_related(_events()) if self.action == "retrieve" else queryset
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         evaluation = self.get_object()
@@ -105,12 +140,12 @@ class EvaluationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
         evaluation = self.get_object()
         return file_response(evaluation.evidence, filename=f"evidence-{evaluation.pk}")
 
-    @extend_schema(request=None, responses={200: EvaluationSerializer})
+    @extend_schema(request=None, responses={200: EvaluationDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._out(svc.evaluation_submit(actor=request.user, evaluation=self.get_object()))
 
-    @extend_schema(request=CommentSerializer, responses={200: EvaluationSerializer})
+    @extend_schema(request=CommentSerializer, responses={200: EvaluationDetailSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         data = CommentSerializer(data=request.data)

@@ -18,7 +18,20 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "actor", "comment", "extra", "created_at"]
 
 
-class ScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ScopeRegionSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ApplicationScopeMixin(serializers.Serializer):
+    """应用范围: the owning region, then the regions the scenario was promoted to (``Scenario.application_scope``;
+    the querysets prefetch ``scope_regions``, so a page costs one query for it)."""
+
+    application_scope = ScopeRegionSerializer(many=True, read_only=True,
+                                              help_text="应用范围：建设区域及推广到的区域（区划代码和名称）")
+
+
+class ScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_display = DisplayField(source="category")
     status_display = DisplayField(source="status")
@@ -34,7 +47,7 @@ class ScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
         fields = [
             "id", "name", "category", "category_display", "status", "status_display", "region", "region_name",
             "region_path", "building_unit", "responsible_person", "developer", "has_public_opinion", "protection_level",
-            "protection_tested_on", "merged_into",
+            "protection_tested_on", "merged_into", "application_scope",
             "rectify_deadline", "online_since", "created_at", "updated_at",
         ]
         read_only_fields = fields
@@ -60,7 +73,7 @@ class ScenarioDetailSerializer(ScenarioSerializer):
         return [t.action.replace("_", "-") for t in WORKFLOW.available_actions(obj, request.user)] if request else []
 
 
-class PublicScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class PublicScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, serializers.ModelSerializer):
     """The published inventory: online scenarios, no personal data."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -71,7 +84,7 @@ class PublicScenarioSerializer(RegionNamingMixin, serializers.ModelSerializer):
         model = Scenario
         list_serializer_class = PathNamesListSerializer
         fields = ["id", "name", "category", "category_display", "region", "region_name", "region_path",
-                  "building_unit", "developer_name", "online_since"]
+                  "building_unit", "developer_name", "application_scope", "online_since"]
         read_only_fields = fields
 
 

@@ -43,7 +43,8 @@ def _comment(request: Request) -> str:
 class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The inventory (清单) of the caller's subtree."""
 
-    queryset = Scenario.objects.select_related("region", "building_unit", "assessment").order_by("-updated_at", "-id")
+    queryset = (Scenario.objects.select_related("region", "building_unit", "assessment").prefetch_related("scope_regions")
+                .order_by("-updated_at", "-id"))
     lookup_value_regex = ID_PATTERN
     filterset_class = ScenarioFilter
     search_fields = ["name", "developer_name", "application__function_summary"]
@@ -52,14 +53,14 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(events_prefetch(), "scope_regions")
+            queryset = queryset.prefetch_related(events_prefetch())
         return queryset
 
     def get_serializer_class(self):
         return ScenarioDetailSerializer if self.action == "retrieve" else ScenarioSerializer
 
     def _out(self, scenario: Scenario, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().prefetch_related(events_prefetch(), "scope_regions").get(pk=scenario.pk)
+        fresh = self.get_queryset().prefetch_related(events_prefetch()).get(pk=scenario.pk)
         return Response(ScenarioDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ScenarioWriteSerializer, responses={201: ScenarioDetailSerializer})
@@ -143,7 +144,8 @@ class ScenarioViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 class PublicScenarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The published inventory: online scenarios of the whole city, no personal data, for every authenticated client."""
 
-    queryset = Scenario.objects.published().select_related("region", "building_unit").order_by("name", "id")
+    queryset = (Scenario.objects.published().select_related("region", "building_unit").prefetch_related("scope_regions")
+                .order_by("name", "id"))
     serializer_class = PublicScenarioSerializer
     lookup_value_regex = ID_PATTERN
     filterset_class = ScenarioFilter
@@ -156,8 +158,8 @@ class ApplicationViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retr
     """Onboarding applications with their actions: submit, approve, return, reject, file."""
 
     queryset = Application.objects.select_related(
-        "scenario", "scenario__region", "scenario__building_unit", "scenario__assessment").order_by(
-        "-scenario__updated_at", "-id")
+        "scenario", "scenario__region", "scenario__building_unit", "scenario__assessment").prefetch_related(
+        "scenario__scope_regions").order_by("-scenario__updated_at", "-id")
     serializer_class = ApplicationSerializer
     lookup_value_regex = ID_PATTERN
     filterset_class = ApplicationFilter

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Max, Sum
+from django.db.models import Avg, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,16 +18,26 @@ from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
 from shequyun.validators import check_due_date, period_validator
 from shequyun.workdays import calendar
+from shequyun.workflow import Transition, Workflow, transition
 
-from ..models import Evaluation, EvaluationCampaign, EvaluationStatus, Outcome, Scenario, Status, UsageMetric
+from ..models import (
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationEvent,
+    EvaluationStatus,
+    Outcome,
+    Scenario,
+    Status,
+    UsageMetric,
+)
 from ..permissions import (
     evaluators_at,
     may_apply_for,
     may_evaluate,
     may_fill_evaluation,
     may_open_campaign,
-    may_return_evaluation,
 )
+from ..transitions import EVALUATION_TRANSITIONS
 from . import scenarios as services
 
 DEFAULT_DUE_WORKING_DAYS = 20
@@ -127,18 +137,24 @@ def metrics_push(*, actor: Any, scenario: Scenario, rows: list[dict[str, Any]]) 
 
 
 def participation(scenario: Scenario, *, days: int = 90) -> dict[str, Any]:
-    """Resident participation from the pushed metrics against the region's registered households and population."""
+    """Resident participation from the pushed metrics against the registered households and population of the
+    scenario's whole 应用范围 (its own region's subtree plus every region it was promoted to; each region row
+    counted once however the scope regions nest)."""
     since = timezone.localdate() - dt.timedelta(days=days)
     metrics = UsageMetric.objects.filter(scenario=scenario, date__gte=since, date__lte=timezone.localdate())
     stats = metrics.aggregate(avg_active=Avg("active_users"), visits=Sum("visits"), households=Max("households_reached"))
-    base = Region.objects.under(scenario.region.path).aggregate(households=Sum("households"), population=Sum("population"))
+    scope = scenario.application_scope
+    within = Q(pk__in=[])
+    for region in scope:
+        within |= Q(path__startswith=region.path)
+    base = Region.objects.filter(within).aggregate(households=Sum("households"), population=Sum("population"))
     households_rate = (stats["households"] or 0) / base["households"] if base["households"] else None
     active_rate = (stats["avg_active"] or 0) / base["population"] if base["population"] else None
     trend = list(metrics.order_by("date").values_list("date", "active_users", "visits"))
     return {"avg_active": round(stats["avg_active"] or 0, 1), "visits": stats["visits"] or 0,
             "households": stats["households"] or 0, "region_households": base["households"],
             "region_population": base["population"], "households_rate": households_rate, "active_rate": active_rate,
-            "trend": trend}
+            "trend": trend, "scope": scope}
 
 
 def _require_evaluator(actor: Any, evaluation: Evaluation) -> None:
@@ -187,27 +203,56 @@ def evaluation_save(*, actor: Any, evaluation: Evaluation, promote_regions: list
     return evaluation
 
 
+def _record(evaluation: Evaluation, step: Transition, actor: Any, comment: str, previous: str, **extra: Any) -> None:
+    EvaluationEvent.objects.create(evaluation=evaluation, action=step.action, from_status=previous,
+                                   to_status=step.target, actor=actor, comment=comment or "", extra=extra)
+
+
+def _after(evaluation: Evaluation, step: Transition, actor: Any, comment: str) -> None:
+    """A returned report goes back to whoever must fill it again (the campaign's evaluators) and its submitter."""
+    if step.action != "return":
+        return
+    people = {u.pk: u for u in EVALUATION_WORKFLOW.next_actors(evaluation)}
+    if evaluation.submitted_by is not None:
+        people.setdefault(evaluation.submitted_by_id, evaluation.submitted_by)
+    notify(recipients=[u for pk, u in people.items() if pk != getattr(actor, "pk", None)],
+           title=_("评估报告被退回：%(s)s") % {"s": evaluation.scenario.name}, body=comment,
+           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation)
+
+
+EVALUATION_WORKFLOW = Workflow(name="evaluation", transitions=EVALUATION_TRANSITIONS, record=_record, after=_after)
+
+
+def _complete(evaluation: Evaluation, step: Transition) -> None:
+    errors: dict[str, list[str]] = {}
+    for name in SCORE_FIELDS:
+        if getattr(evaluation, f"{name}_score") is None:
+            errors[f"{name}_score"] = [_("请打分。")]
+        if not getattr(evaluation, f"{name}_finding").strip():
+            errors[f"{name}_finding"] = [_("请填写评价。")]
+    if not evaluation.outcome:
+        errors["outcome"] = [_("请选择评估结论。")]
+    if evaluation.outcome == Outcome.RECTIFY and not evaluation.rectify_working_days:
+        errors["rectify_working_days"] = [_("限期整改须填写整改期限。")]
+    if evaluation.outcome == Outcome.PROMOTE and not evaluation.promote_regions.exists():
+        errors["promote_regions"] = [_("推广须选择推广区域。")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
-    """Submit the report and let its outcome act on the scenario through the scenario workflow."""
+    """Submit the report through the evaluation table and let its outcome act on the scenario through the scenario
+    workflow, in one transaction (a refused scenario step undoes the submission)."""
+
+    def stamp(locked: Evaluation, step: Transition) -> list[str]:
+        locked.submitted_by = actor
+        locked.submitted_at = timezone.now()
+        return ["submitted_by", "submitted_at"]
+
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update(of=("self",)).select_related("scenario__region").get(pk=evaluation.pk)
-        _require_evaluator(actor, evaluation)
-        if evaluation.status == EvaluationStatus.SUBMITTED:
-            raise Conflict(_("评估报告已提交。"), status=evaluation.status)
-        errors: dict[str, list[str]] = {}
-        for name in SCORE_FIELDS:
-            if getattr(evaluation, f"{name}_score") is None:
-                errors[f"{name}_score"] = [_("请打分。")]
-            if not getattr(evaluation, f"{name}_finding").strip():
-                errors[f"{name}_finding"] = [_("请填写评价。")]
-        if not evaluation.outcome:
-            errors["outcome"] = [_("请选择评估结论。")]
-        if evaluation.outcome == Outcome.RECTIFY and not evaluation.rectify_working_days:
-            errors["rectify_working_days"] = [_("限期整改须填写整改期限。")]
-        if evaluation.outcome == Outcome.PROMOTE and not evaluation.promote_regions.exists():
-            errors["promote_regions"] = [_("推广须选择推广区域。")]
-        if errors:
-            raise ValidationError(errors)
+        evaluation = transition(EVALUATION_WORKFLOW, obj=evaluation, action="submit", actor=actor,
+                                validate=_complete, extra_update=stamp)
+        evaluation = Evaluation.objects.select_related("campaign", "scenario__region").get(pk=evaluation.pk)
         scenario = evaluation.scenario
         comment = _("%(period)s 评估结论：%(outcome)s") % {"period": evaluation.campaign.period,
                                                          "outcome": evaluation.get_outcome_display()}
@@ -221,32 +266,23 @@ def evaluation_submit(*, actor: Any, evaluation: Evaluation) -> Evaluation:
                                       comment=comment)
         elif evaluation.outcome == Outcome.OFFBOARD:
             services.scenario_transition(actor=actor, scenario=scenario, action="offboard", comment=comment)
-        evaluation.status = EvaluationStatus.SUBMITTED
-        evaluation.submitted_by = actor
-        evaluation.submitted_at = timezone.now()
-        with acting_as(actor):
-            evaluation.save(update_fields=["status", "submitted_by", "submitted_at"])
     return evaluation
 
 
-@transaction.atomic
 def evaluation_return(*, actor: Any, evaluation: Evaluation, comment: str) -> Evaluation:
-    """The city sends a district's report back for revision (the outcome already applied stays in force)."""
-    evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
-    if not may_return_evaluation(actor, evaluation):
-        raise PermissionDenied(_("只有市级可以退回评估报告。"))
-    if evaluation.status != EvaluationStatus.SUBMITTED:
-        raise Conflict(_("只有已提交的报告可以退回。"), status=evaluation.status)
-    if not (comment or "").strip():
-        raise ValidationError({"comment": [_("请填写退回意见。")]})
-    evaluation.status = EvaluationStatus.RETURNED
-    evaluation.return_comment = comment.strip()
-    with acting_as(actor):
-        evaluation.save(update_fields=["status", "return_comment"])
-    notify(recipients=[evaluation.submitted_by] if evaluation.submitted_by else [],
-           title=_("评估报告被退回：%(s)s") % {"s": evaluation.scenario.name}, body=comment,
-           url=f"/scenarios/evaluations/{evaluation.pk}/", target=evaluation)
-    return evaluation
+    """The city sends a report back for revision (the outcome already applied stays in force). Every return is a
+    history row; ``return_comment`` only mirrors the latest for the list and the API."""
+
+    def keep_latest(locked: Evaluation, step: Transition) -> list[str]:
+        locked.return_comment = comment.strip()
+        return ["return_comment"]
+
+    return transition(EVALUATION_WORKFLOW, obj=evaluation, action="return", actor=actor, comment=(comment or "").strip(),
+                      extra_update=keep_latest)
+
+
+def evaluation_history(evaluation: Evaluation):  # type: ignore[no-untyped-def]
+    return evaluation.events.select_related("actor").order_by("created_at", "id")
 
 
 def evaluation_reminders(*, today: dt.date | None = None, listed: int = 30) -> int:

@@ -21,7 +21,7 @@ from shequyun.workdays import deadline_words
 
 from ..forms import CampaignForm, EvaluationForm
 from ..models import Evaluation, EvaluationStatus, Outcome
-from ..permissions import EVALUATION_FILLER, may_fill_evaluation, may_open_campaign, may_return_evaluation
+from ..permissions import may_open_campaign
 from ..services import evaluations as svc
 
 
@@ -40,8 +40,7 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
 def evaluation_queue(request: HttpRequest) -> HttpResponse:
     queryset = (Evaluation.objects.visible_to(request.user).select_related("campaign__region", "scenario__region")
                 .order_by("campaign__due_date", "pk"))
-    waiting = paginate(request, queryset.filter(status__in=[EvaluationStatus.DUE, EvaluationStatus.RETURNED])
-                       .filter(EVALUATION_FILLER.filter(request.user)))
+    waiting = paginate(request, queryset.filter(svc.EVALUATION_WORKFLOW.waiting_on(request.user)))
     rows = [{"evaluation": e, "deadline": deadline_words(e.campaign.due_date)} for e in waiting["page"]]
     done = paginate(request, queryset.filter(status=EvaluationStatus.SUBMITTED).order_by("-submitted_at", "-pk"),
                     param="done_page")
@@ -97,7 +96,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if district is None:
         district = next((r for r in scenario.region.ancestors() if r.level == RegionLevel.DISTRICT), scenario.region)
     promote_choices = Region.objects.filter(parent=district).order_by("code")
-    editable = evaluation.status != EvaluationStatus.SUBMITTED and may_fill_evaluation(request.user, evaluation)
+    actions = {t.action: t for t in svc.EVALUATION_WORKFLOW.available_actions(evaluation, request.user)}
+    editable = "submit" in actions  # a draft is saved by whoever may submit it, while it may be submitted
     initial = {f: getattr(evaluation, f) for f in EvaluationForm.base_fields if f not in {"promote_regions", "evidence"}}
     initial["promote_regions"] = list(evaluation.promote_regions.all())
     if initial.get("participation_score") is None and data["households_rate"] is not None:
@@ -124,7 +124,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scenarios/evaluation_form.html", {
         "evaluation": evaluation, "scenario": scenario, "form": form, "chart": chart, "data": data,
         "editable": editable, "deadline": deadline_words(evaluation.campaign.due_date),
-        "can_return": evaluation.status == EvaluationStatus.SUBMITTED and may_return_evaluation(request.user, evaluation),
+        "submit_action": actions.get("submit"), "return_action": actions.get("return"),
+        "history": svc.evaluation_history(evaluation),
     })
 
 

@@ -35,19 +35,31 @@ SORTS = {"name": "name", "-updated": "-updated_at", "status": "status", "categor
 
 @login_required
 def inventory(request: HttpRequest) -> HttpResponse:
-    filterset = ScenarioFilter(request.GET or None, queryset=selectors.scenario_list(user=request.user),
-                               request=request)
+    # "本辖区可用" also lists online scenarios of other regions promoted to the user's region (the public inventory);
+    # their rows are not links unless the user may open them.
+    available = request.GET.get("available_to_me") == "true"
+    base = (selectors.scenarios_available_to(user=request.user) if available
+            else selectors.scenario_list(user=request.user))
+    filterset = ScenarioFilter(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs.order_by(SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             request=request, filename="应用场景清单.xlsx", title="应用场景清单",
-            headers=["编号", "场景名称", "类别", "建设区域", "建设单位", "开发单位", "状态", "上线时间"],
-            rows=([s.pk, s.name, s.get_category_display(), s.region.name, s.building_unit.name, s.developer_name,
-                   s.get_status_display(), timezone.localdate(s.online_since).isoformat() if s.online_since else ""]
-                  for s in queryset[:50000]),
+            headers=["编号", "场景名称", "类别", "建设区域", "应用范围", "建设单位", "开发单位", "状态", "上线时间"],
+            rows=([s.pk, s.name, s.get_category_display(), s.region.name, "、".join(r.name for r in s.application_scope),
+                   s.building_unit.name, s.developer_name, s.get_status_display(),
+                   timezone.localdate(s.online_since).isoformat() if s.online_since else ""]
+                  for s in queryset[:50000].iterator(chunk_size=2000)),
         )
+    paging = paginate(request, queryset)
+    rows = list(paging["page"].object_list)
+    paging["page"].object_list = rows
+    openable = ({s.pk for s in rows} if not available else
+                set(selectors.scenario_list(user=request.user).filter(pk__in=[s.pk for s in rows])
+                    .values_list("pk", flat=True)))
     return render(request, "scenarios/inventory.html", {
-        "form": filterset.form, **paginate(request, queryset), "sort": request.GET.get("sort", ""),
+        "form": filterset.form, **paging, "sort": request.GET.get("sort", ""), "available": available,
+        "openable": openable,
         "can_register": request.user.region is not None and may_apply_for(request.user, request.user.region),
         "queue_count": selectors.review_queue(user=request.user).count(),
     })
