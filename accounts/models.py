@@ -320,7 +320,7 @@ class AnomalyEvent(models.Model):
     from_status = models.CharField(_("原状态"), max_length=10, choices=AnomalyStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=10, choices=AnomalyStatus.choices)
     actor = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("说明"), blank=True)
+    comment = models.TextField(_("说明"), blank=True, **bounded(NOTE))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:

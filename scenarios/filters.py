@@ -34,14 +34,14 @@ class ScenarioFilter(PortalFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(application__function_summary__icontains=value))
 
-    def filter_available_to_me(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_available_to_me(self, queryset, name, value):
         """Online scenarios serving the caller's region: built at or above it, or promoted to it or above it."""
         if not value:
             return queryset
         region = getattr(getattr(self.request, "user", None), "region", None)
         return queryset.available_in(region) if region is not None else queryset.none()
 
-    def filter_available_in(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_available_in(self, queryset, name, value):
         from accounts.models import Region
 
         if not value:

@@ -306,7 +306,7 @@ class EvaluationEvent(models.Model):
     from_status = models.CharField(_("原状态"), max_length=10, choices=EvaluationStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=10, choices=EvaluationStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("意见"), blank=True)
+    comment = models.TextField(_("意见"), blank=True, **bounded(NOTE))
     extra = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 

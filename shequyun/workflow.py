@@ -53,7 +53,7 @@ class Transition:
     action: str
     target: str
     allowed: Rule | Callable[[Any, Any], bool]
-    label: str = ""
+    label: Any = ""  # str, or a lazy translation (gettext_lazy) in the tables
     needs_comment: bool = False
     style: str = "primary"  # button style in the UI: primary, outline-primary, danger …
     #: the step waits on someone (it is in their queue and they are notified); False for discretionary actions
