@@ -275,6 +275,17 @@ def home_panel(*, user: Any) -> dict[str, Any]:
     }
 
 
+def home_block(*, user: Any) -> Any:
+    """The feedback counts by status per handling level over the user's subtree, for whoever raises or handles
+    feedback (registered in ``shequyun.home.PANELS``; what waits on the user is in :func:`home_queues`)."""
+    from shequyun.home import Panel
+
+    if not permissions.may_raise_feedback(user):
+        return None
+    return Panel(key="content-feedback", template="content/_home_feedback.html",
+                 context={"levels": feedback_counts(user=user)})
+
+
 # --- What waits on me (the home page; shequyun/home.py) -------------------------------------------------------
 
 def returned_drafts(*, user: Any) -> QuerySet[ContentItem]:

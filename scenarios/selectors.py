@@ -191,6 +191,14 @@ def home_panel(*, user: Any) -> dict[str, Any]:
     return panel
 
 
+def home_block(*, user: Any) -> Any:
+    """The subtree's charts as a home-page panel (registered in ``shequyun.home.PANELS``)."""
+    from shequyun.home import Panel
+
+    panel = home_panel(user=user)
+    return Panel(key="scenarios", template="scenarios/_home_panel.html", context=panel) if panel.get("charts") else None
+
+
 def _evaluation_charts(user: Any, today: Any) -> list[Any]:
     """Average evaluation scores and overdue evaluations per district (for the city) or per street (for a
     district): two aggregate queries grouped by the child region's path prefix, whatever the number of rows."""

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,7 +30,9 @@ def watermark_text(user: Any, when: Any = None) -> str:
 
 def _safe_cell(value: Any) -> Any:
     """Neutralise spreadsheet formula injection: text starting with = + - @ is stored as text. A date-time is
-    written in Shanghai time (the portal's time zone), never in UTC."""
+    written in Shanghai time (the portal's time zone), never in UTC; a lazy translation (a choice label) as its text."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -49,7 +52,7 @@ def build_xlsx(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[An
     sheet.cell(row=1, column=1).fill = PatternFill("solid", fgColor="FFEB9C")
     sheet.append([title])
     sheet.cell(row=2, column=1).font = Font(bold=True, size=14)
-    sheet.append(list(headers))
+    sheet.append([str(h) if isinstance(h, Promise) else h for h in headers])
     for column in range(1, width + 1):
         cell = sheet.cell(row=3, column=column)
         cell.font = Font(bold=True)

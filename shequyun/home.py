@@ -31,6 +31,13 @@ PROVIDERS: tuple[str, ...] = (
     "shequyun.notifications.selectors.home_queues",
 )
 
+#: Each module's panel on the home page (counts, charts): ``f(*, user) -> Panel | None`` (``None``: nothing for this
+#: user). The home view includes each panel's template with ``panel=panel.context`` and knows no module.
+PANELS: tuple[str, ...] = (
+    "scenarios.selectors.home_block",
+    "content.selectors.home_block",
+)
+
 #: How many of a queue's items the home page lists under it (the rest are one click away).
 ITEMS_SHOWN = 3
 
@@ -62,6 +69,17 @@ class Queue:
     @property
     def sort_key(self) -> tuple[Any, ...]:
         return (self.rank, self.due is None, self.due or dt.date.max, -self.overdue, self.key)
+
+
+@dataclass
+class Panel:
+    key: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def charts(self) -> list[Any]:
+        return list(self.context.get("charts", []))
 
 
 def _due_words(due: Any) -> tuple[dt.date | None, dict[str, Any] | None]:
@@ -110,3 +128,11 @@ def home_queues(user: Any, providers: Iterable[str] = PROVIDERS) -> list[Queue]:
     for path in providers:
         queues.extend(q for q in import_string(path)(user=user) if q.count)
     return sorted(queues, key=lambda q: q.sort_key)
+
+
+def home_panels(user: Any, providers: Iterable[str] = PANELS) -> list[Panel]:
+    """Every module's panel for ``user``, in registry order (modules with nothing to show return ``None``)."""
+    if user is None or not user.is_authenticated:
+        return []
+    panels = (import_string(path)(user=user) for path in providers)
+    return [p for p in panels if p is not None]

@@ -40,15 +40,15 @@ def home(request: HttpRequest) -> HttpResponse:
     region = request.user.region
     if region is None:
         return render(request, "accounts/no_region.html", status=403)
-    from scenarios.selectors import home_panel  # the subtree's charts
-    from shequyun.home import home_queues  # what waits on me, from every module's registered provider
+    from shequyun.home import home_panels, home_queues  # from every module's registered providers
 
-    panel = home_panel(user=request.user)
+    panels = home_panels(request.user)
+    charts = [c for p in panels for c in p.charts]
     export = request.GET.get("export")
     if export:
         from shequyun.charts import chart_xlsx_response
 
-        chart = next((c for c in panel.get("charts", []) if c.key == export), None)
+        chart = next((c for c in charts if c.key == export), None)
         if chart is not None:
             return chart_xlsx_response(request=request, chart=chart)
     return render(
@@ -59,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "trail": region.ancestors(),
             "counts": Region.objects.descendant_counts(region),
             "children": region_children(user=request.user, region=region),
-            "scenario_panel": panel,
+            "panels": panels,
+            "charts": charts,
             "queues": home_queues(request.user),
         },
     )

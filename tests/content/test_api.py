@@ -271,3 +271,54 @@ def test_lists_keep_a_constant_number_of_queries(api, people, make_item, url, dj
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, {"page_size": 200})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_answer_conforms_to_its_schema(api, people, make_item, chain):
+    """Each GET, create and action answers with the body the OpenAPI document declares (tests/openapi.py)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.openapi import assert_conforms
+
+    published = make_item(Status.PUBLISHED, files=[image_upload()], **REPRINT)
+    draft = make_item(title="草稿")
+    draft = services.item_update(actor=people["author"], item=draft, title="草稿（改）", files=[image_upload("二.png")])
+    material = services.material_create(actor=people["district_ops"], title="新功能操作指南", body="请阅读",
+                                        files=[SimpleUploadedFile("指南.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")])
+    feedback = services.feedback_raise(actor=people["author"], kind="question", title="怎么上传视频", body="上传失败")
+    answered = services.feedback_raise(actor=people["coauthor"], kind="suggestion", title="建议", body="增加模板")
+    services.feedback_act(actor=people["street_ops"], feedback=answered, action="answer", comment="已采纳")
+    ITEMS, T, F = "/api/v1/content/items/", "/api/v1/content/training/", "/api/v1/content/feedback/"
+    for who, urls in [
+        ("author", [ITEMS, f"{ITEMS}?status=published", f"{ITEMS}{published.pk}/", f"{ITEMS}{draft.pk}/",
+                    f"{ITEMS}{published.pk}/revisions/", f"{ITEMS}{draft.pk}/revisions/", f"{ITEMS}{draft.pk}/diff/",
+                    f"{ITEMS}{draft.pk}/diff/?from=1&to=2", f"{ITEMS}{published.pk}/diff/?from=0&to=1",
+                    T, f"{T}{material.pk}/", F, f"{F}{feedback.pk}/", f"{F}{answered.pk}/", f"{F}counts/",
+                    "/api/v1/content/review-chains/", f"/api/v1/content/review-chains/{chain.pk}/"]),
+        ("district_ops", [f"{T}{material.pk}/coverage/", f"{F}counts/", F]),
+    ]:
+        client = api(people[who])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.content)
+            assert_conforms(response)
+    client = api(people["author"])
+    for url, data in [(ITEMS, ITEM), (F, {"kind": "question", "title": "新问题", "body": "内容"})]:
+        response = client.post(url, data, format="json")
+        assert response.status_code == 201, (url, response.content)
+        assert_conforms(response, "post")
+    pk = response.json()["id"]
+    response = client.post(f"{ITEMS}{draft.pk}/submit/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert_conforms(response, "post")
+    response = client.patch(f"{ITEMS}{published.pk}/", {"title": "改标题"}, format="json")
+    assert_conforms(response, "patch")
+    response = api(people["first"]).post(f"{ITEMS}{draft.pk}/approve/", {"checks": CHECKS, "step": 1}, format="json")
+    assert response.status_code == 200, response.content
+    assert_conforms(response, "post")
+    response = api(people["street_ops"]).post(f"{F}{pk}/answer/", {"comment": "请看指南"}, format="json")
+    assert response.status_code == 200, response.content
+    assert_conforms(response, "post")
+    response = api(people["author"]).post(f"{T}{material.pk}/read/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert_conforms(response, "post")

@@ -3,54 +3,20 @@ the published OpenAPI schema, and list queries that do not grow with the page.""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
-import jsonschema
 import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
 from security import services
 from security.models import Assessment, ConfidentialityAgreement, Drill, EmergencyPlan, Incident, Training
+from tests.openapi import assert_conforms
 
 from .factories import INCIDENT, PLAN, times
 
 pytestmark = pytest.mark.django_db
-
-_SCHEMA: dict[str, Any] = {}
-
-
-def _schema(api_client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    if not _SCHEMA:
-        response = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-        _SCHEMA.update(response.json())
-    return _SCHEMA
-
-
-def _inline(node: Any, doc: dict[str, Any], depth: int = 0) -> Any:
-    """OpenAPI 3.0 → JSON Schema: inline $refs, turn ``nullable`` into a null alternative."""
-    if isinstance(node, list):
-        return [_inline(n, doc, depth) for n in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        name = node["$ref"].split("/")[-1]
-        return _inline(copy.deepcopy(doc["components"]["schemas"][name]), doc, depth + 1)
-    out = {k: _inline(v, doc, depth) for k, v in node.items()}
-    if out.pop("nullable", False):
-        return {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def conforms(api_client, response, path: str, method: str) -> None:  # type: ignore[no-untyped-def]
-    """The response body matches the schema the API publishes for that path, method and status."""
-    doc = _schema(api_client)
-    operation = doc["paths"][path][method]
-    spec = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
-    jsonschema.validate(response.json(), _inline(spec, doc))
-
 
 def _client(api_client, user):  # type: ignore[no-untyped-def]
     api_client.force_authenticate(user)
@@ -69,13 +35,13 @@ def test_incident_lifecycle_over_the_api(api_client, sec, make_scenario, active_
     c = _client(api_client, sec["street_staff"])
     created = c.post("/api/v1/security/incidents/", _report_body(scenario=scenario.pk), format="json")
     assert created.status_code == 201, created.json()
-    conforms(c, created, "/api/v1/security/incidents/", "post")
+    assert_conforms(created, "post")
     body = created.json()
     assert (body["suggested_grade"], body["status"], body["category"]["code"]) == (3, "reported", "DS")
     pk = body["id"]
     url = f"/api/v1/security/incidents/{pk}/"
     listed = c.get("/api/v1/security/incidents/")
-    conforms(c, listed, "/api/v1/security/incidents/", "get")
+    assert_conforms(listed, "get")
 
     c = _client(api_client, sec["street_so"])
     steps = [
@@ -86,11 +52,11 @@ def test_incident_lifecycle_over_the_api(api_client, sec, make_scenario, active_
     for action, data in steps:
         response = c.post(f"{url}{action}/", data, format="json")
         assert response.status_code == 200, (action, response.json())
-        conforms(c, response, f"/api/v1/security/incidents/{{id}}/{action}/", "post")
+        assert_conforms(response, "post")
     c = _client(api_client, sec["city_ops"])
     response = c.post(f"{url}disconnect/", {"reason": "居民信息外泄", "scope": "scenario"}, format="json")
     assert response.status_code == 200, response.json()
-    conforms(c, response, "/api/v1/security/incidents/{id}/disconnect/", "post")
+    assert_conforms(response, "post")
     assert c.post(f"{url}reconnect/", {"comment": "x"}, format="json").status_code == 409  # not contained yet
     c = _client(api_client, sec["street_so"])
     for action, data in [("respond", {}), ("contain", {"comment": "已隔离"})]:
@@ -106,9 +72,9 @@ def test_incident_lifecycle_over_the_api(api_client, sec, make_scenario, active_
         {"description": "排查接口", "owner": sec["street_staff"].pk, "deadline": timezone.localdate().isoformat()}]}
     response = c.post(f"{url}review/", review, format="json")
     assert response.status_code == 200, response.json()
-    conforms(c, response, "/api/v1/security/incidents/{id}/review/", "post")
+    assert_conforms(response, "post")
     detail = c.get(url)
-    conforms(c, detail, "/api/v1/security/incidents/{id}/", "get")
+    assert_conforms(detail, "get")
     assert detail.json()["status"] == "reviewed"
     assert [a["description"] for a in detail.json()["review_actions"]] == ["排查接口"]
 
@@ -166,7 +132,7 @@ def test_plan_api(api_client, sec, make_user):
                                                   "team": [{"user": sec["street_so"].pk, "duty": "总指挥",
                                                             "contact": "13800001111"}]}, format="json")
     assert created.status_code == 201, created.json()
-    conforms(c, created, "/api/v1/security/plans/", "post")
+    assert_conforms(created, "post")
     assert created.json()["versions"][0]["team"][0]["contact"] == "138****1111"
     pk = created.json()["id"]
     url = f"/api/v1/security/plans/{pk}/"
@@ -184,7 +150,7 @@ def test_plan_api(api_client, sec, make_user):
     assert c.post(f"{url}revise/", {"reason": "年度复核", "working_days": 15}, format="json").status_code == 200
     c.patch(url, {"procedure_1": "I级：新程序"}, format="json")
     diff = c.get(f"{url}diff/")
-    conforms(c, diff, "/api/v1/security/plans/{id}/diff/", "get")
+    assert_conforms(diff, "get")
     assert [s["field"] for s in diff.json()["sections"]] == ["procedure_1"]
     assert "old" in c.get(f"{url}diff/", {"old": "9"}).json()
     assert "old" in c.get(f"{url}diff/", {"old": "x"}).json()
@@ -201,7 +167,7 @@ def test_drill_and_training_api(api_client, sec, active_plan):
                                                    "planned_on": timezone.localdate().isoformat(),
                                                    "participants": [sec["street_staff"].pk]}, format="json")
     assert created.status_code == 201, created.json()
-    conforms(c, created, "/api/v1/security/drills/", "post")
+    assert_conforms(created, "post")
     url = f"/api/v1/security/drills/{created.json()['id']}/"
     bad = c.post(f"{url}complete/", {"held_on": "2099-01-01", "findings": ""}, format="json")
     assert set(bad.json()) == {"held_on", "findings"}
@@ -209,7 +175,7 @@ def test_drill_and_training_api(api_client, sec, active_plan):
     done = c.post(f"{url}complete/", {"held_on": timezone.localdate().isoformat(), "findings": "联系方式过期",
                                       "revision_required": True, "revision_working_days": 5}, format="json")
     assert done.status_code == 200
-    conforms(c, done, "/api/v1/security/drills/{id}/complete/", "post")
+    assert_conforms(done, "post")
     assert plan.versions.filter(status="draft", revision_due__isnull=False).exists()
     for body, field in [({"title": "x", "plan_version": 2_000_000_000, "planned_on": "2026-12-01"}, "plan_version"),
                         ({"title": "x", "plan_version": plan.versions.first().pk, "planned_on": "soon"}, "planned_on"),
@@ -222,12 +188,12 @@ def test_drill_and_training_api(api_client, sec, active_plan):
                                                        "participants": [sec["street_staff"].pk], "materials": "课件"},
                       format="json")
     assert training.status_code == 201
-    conforms(c, training, "/api/v1/security/trainings/", "post")
+    assert_conforms(training, "post")
     assert "participants" in c.post("/api/v1/security/trainings/", {
         "topic": "x", "held_on": "2026-11-01", "participants": []}, format="json").json()
     assert Training.objects.count() == 1
     coverage = c.get("/api/v1/security/trainings/coverage/")
-    conforms(c, coverage, "/api/v1/security/trainings/coverage/", "get")
+    assert_conforms(coverage, "get")
     assert coverage.json()[0]["region"] == "310115015000"
     assert "year" in c.get("/api/v1/security/trainings/coverage/", {"year": "19"}).json()
 
@@ -238,24 +204,24 @@ def test_assessment_and_agreement_api(api_client, sec, make_scenario):
     created = c.post("/api/v1/security/assessments/", {"scenario": scenario.pk, "protection_level": 3,
                                                         "tested_on": "2026-06-30"}, format="json")
     assert created.status_code == 201, created.json()
-    conforms(c, created, "/api/v1/security/assessments/", "post")
+    assert_conforms(created, "post")
     assert (created.json()["next_due_on"], created.json()["crypto_required"]) == ("2027-06-30", True)
     assert "scenario" in c.post("/api/v1/security/assessments/", {"scenario": scenario.pk}, format="json").json()
     url = f"/api/v1/security/assessments/{created.json()['id']}/"
     assert "protection_level" in c.patch(url, {"protection_level": 5}, format="json").json()
     patched = c.patch(url, {"crypto_assessed_on": "2026-07-01"}, format="json")
-    conforms(c, patched, "/api/v1/security/assessments/{id}/", "patch")
+    assert_conforms(patched, "patch")
     assert patched.json()["crypto_next_due_on"] == "2027-07-01"
     assert Assessment.objects.count() == 1
     listed = c.get("/api/v1/security/assessments/", {"due_within": 400})
-    conforms(c, listed, "/api/v1/security/assessments/", "get")
+    assert_conforms(listed, "get")
     assert "due_within" in c.get("/api/v1/security/assessments/", {"due_within": "x"}).json()
 
     agreement = c.post("/api/v1/security/agreements/", {"scenario": scenario.pk, "signatory": "李工",
                                                          "signed_on": "2026-01-01", "expires_on": "2027-01-01"},
                        format="json")
     assert agreement.status_code == 201, agreement.json()
-    conforms(c, agreement, "/api/v1/security/agreements/", "post")
+    assert_conforms(agreement, "post")
     assert agreement.json()["vendor_name"] == scenario.developer_name
     url = f"/api/v1/security/agreements/{agreement.json()['id']}/"
     assert "vendor_credit_code" in c.patch(url, {"vendor_credit_code": "123"}, format="json").json()
