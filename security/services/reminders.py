@@ -78,9 +78,10 @@ def _candidates(today: dt.date, horizon: dt.date) -> list[_Item]:
         items.append(_Item("drill", pk, due, _("演练“%(t)s”") % {"t": title}, f"/security/drills/{pk}/", region_id,
                            "nearest"))
     due_soon = Q(next_due_on__lte=horizon) | Q(crypto_next_due_on__lte=horizon)
-    for pk, name, region_id, next_due, crypto_required, crypto_due in (
+    for pk, name, region_id, next_due, level, crypto_due in (
             Assessment.objects.filter(due_soon).values_list("pk", "scenario__name", "scenario__region_id",
-                                                            "next_due_on", "crypto_required", "crypto_next_due_on")):
+                                                            "next_due_on", "protection_level", "crypto_next_due_on")):
+        crypto_required = Assessment(protection_level=level).crypto_required
         url = f"/security/assessments/{pk}/"
         if next_due and next_due <= horizon:
             items.append(_Item("protection", pk, next_due, _("“%(s)s”等保测评") % {"s": name}, url, region_id,
