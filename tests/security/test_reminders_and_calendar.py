@@ -51,10 +51,14 @@ def test_many_due_objects_make_one_digest_per_person_and_each_stage_is_mentioned
     due_things(12, 20)
     assert services.send_reminders() == 2  # the street's officer and 花木's: one message each
     street, huamu = _digests(sec["street_so"]).get(), _digests(sec["huamu_so"]).get()
-    assert "12 项" in street.title and "12 项" in huamu.title
-    assert street.body.count("保密协议") == 12 and huamu.body.count("/security/drills/") == 12
-    assert "http" in street.body and "/security/agreements/" in street.body  # absolute links for e-mail
-    assert not _digests(sec["district_so"]).exists() and not _digests(sec["city_so"]).exists()
+    assert "12 项" in street.title
+    assert "12 项" in huamu.title
+    assert street.body.count("保密协议") == 12
+    assert huamu.body.count("/security/drills/") == 12
+    assert "http" in street.body
+    assert "/security/agreements/" in street.body
+    assert not _digests(sec["district_so"]).exists()
+    assert not _digests(sec["city_so"]).exists()
     assert services.send_reminders() == 0  # the same day again: nothing
     clock.move_to(timezone.now() + dt.timedelta(days=1))
     assert services.send_reminders() == 0  # the next day, still the 30-day stage: already mentioned
@@ -65,14 +69,16 @@ def test_many_due_objects_make_one_digest_per_person_and_each_stage_is_mentioned
     clock.move_to(timezone.now() + dt.timedelta(days=7))  # overdue
     assert services.send_reminders() == 2
     latest = _digests(sec["street_so"]).order_by("-pk").first()
-    assert "已超期 12 项" in latest.title and "已超期" in latest.body
+    assert "已超期 12 项" in latest.title
+    assert "已超期" in latest.body
 
 
 def test_a_long_digest_lists_thirty_lines_and_counts_the_rest(sec, due_things):
     due_things(35, 5)
     services.send_reminders()
     body = _digests(sec["street_so"]).get().body
-    assert body.count("保密协议") == 30 and "另有 5 项" in body
+    assert body.count("保密协议") == 30
+    assert "另有 5 项" in body
 
 
 def test_reminders_take_the_same_number_of_queries_for_3_or_30_objects(sec, due_things, django_assert_max_num_queries):
@@ -101,7 +107,8 @@ def test_a_working_day_ack_deadline_a_calendar_change_would_move_is_logged_and_s
     events = AuditEvent.objects.filter(event_type=AuditEventType.DEADLINE_AFFECTED,
                                        target_type="security.incident")
     assert [e.target_id for e in events] == [str(grade_three.pk)]
-    assert events.get().extra["stored"] == "2026-11-19" and events.get().extra["recomputed"] == "2026-11-20"
+    assert events.get().extra["stored"] == "2026-11-19"
+    assert events.get().extra["recomputed"] == "2026-11-20"
     assert str(grade_two.pk) not in {e.target_id for e in events}
     assert ack_deadlines_recheck(changed_dates=[dt.date(2026, 11, 19)]) == 1  # rerun: the same finding
     assert ack_deadlines_recheck(changed_dates=[dt.date(2027, 3, 1)]) == 0  # after the deadline: nothing moves
