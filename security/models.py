@@ -569,7 +569,7 @@ class ReminderMark(models.Model):
 
     kind = models.CharField(_("提醒类型"), max_length=20)
     object_id = models.PositiveBigIntegerField(_("对象编号"))
-    due = models.DateField(_("到期日期"))
+    due = models.DateField(_("到期日期"), validators=[sane_date])
     stage = models.CharField(_("提醒阶段"), max_length=10)
     created_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
 
