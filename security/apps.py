@@ -8,8 +8,16 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from scenarios.services.scenarios import RECONNECT_GUARDS
+        from shequyun.signals import calendar_changed
 
-        from .services.incidents import refuse_reconnect_while_uncontained
+        from .services.incidents import ack_deadlines_recheck, refuse_reconnect_while_uncontained
+        from .services.plans import revision_deadlines_recheck
 
         if refuse_reconnect_while_uncontained not in RECONNECT_GUARDS:
             RECONNECT_GUARDS.append(refuse_reconnect_while_uncontained)
+
+        def deadlines_recheck(sender, dates, **kwargs) -> int:  # type: ignore[no-untyped-def]
+            """Deadlines stored in working days are rechecked when the calendar changes (moves are logged)."""
+            return ack_deadlines_recheck(changed_dates=dates) + revision_deadlines_recheck(changed_dates=dates)
+
+        calendar_changed.connect(deadlines_recheck, weak=False, dispatch_uid="security_deadlines_recheck")

@@ -561,3 +561,24 @@ class ConfidentialityAgreement(models.Model):
     def clean(self) -> None:
         if self.signed_on and self.expires_on and self.expires_on <= self.signed_on:
             raise ValidationError({"expires_on": [_("到期日期须晚于签订日期。")]})
+
+
+class ReminderMark(models.Model):
+    """That a reminder stage (30 / 7 days before, overdue) of one object's due date was in a daily digest, so each
+    stage is mentioned once (security/services/reminders.py)."""
+
+    kind = models.CharField(_("提醒类型"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    due = models.DateField(_("到期日期"), validators=[sane_date])
+    stage = models.CharField(_("提醒阶段"), max_length=10)
+    created_at = models.DateTimeField(_("提醒时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到期提醒记录")
+        verbose_name_plural = _("到期提醒记录")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "due", "stage"],
+                                               name="security_reminder_mark_once")]
+        indexes = [models.Index(fields=["due"], name="security_reminder_mark_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}:{self.due}:{self.stage}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from shequyun.errors import Conflict
 from shequyun.grants import grant
 from shequyun.notifications.services import notify
 from shequyun.scoping import in_scope
-from shequyun.workdays import calendar
+from shequyun.workdays import calendar, log_moved_deadline
 from shequyun.workflow import Transition, Workflow, transition
 
 from ..models import (
@@ -77,6 +78,31 @@ def ack_deadline(grade: int, since: dt.datetime) -> tuple[dt.datetime, bool]:
     day = calendar.add_working_days(local.date(), ACK_WORKING_DAYS[Grade(grade)])
     end = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)), timezone.get_current_timezone())
     return end, calendar.is_provisional(day)
+
+
+def ack_deadlines_recheck(*, changed_dates: list[dt.date]) -> int:
+    """After the working-day calendar changed, log every unacknowledged incident whose acknowledgement deadline was
+    counted in working days (grades III–IV; hour-based ones do not move) and would now fall on another day. The
+    stored deadline stands (DESIGN §10)."""
+    if not changed_dates:
+        return 0
+    earliest, latest = min(changed_dates), max(changed_dates)
+    counted_in_days = [int(g) for g in ACK_WORKING_DAYS]
+    start_of_earliest = timezone.make_aware(dt.datetime.combine(earliest, dt.time.min),
+                                            timezone.get_current_timezone())
+    items = (Incident.objects.filter(status=IncidentStatus.REPORTED, ack_due_at__gte=start_of_earliest)
+             .filter(Q(grade__in=counted_in_days) | Q(grade__isnull=True, suggested_grade__in=counted_in_days))
+             .select_related("region"))
+    logged = 0
+    for incident in items.iterator(chunk_size=500):
+        if timezone.localdate(incident.created_at) > latest:
+            continue
+        recomputed, _provisional = ack_deadline(incident.effective_grade, incident.created_at)
+        logged += log_moved_deadline(target=incident, region_path=incident.region.path,
+                                     stored=timezone.localdate(incident.ack_due_at),
+                                     recomputed=timezone.localdate(recomputed), changed_dates=changed_dates,
+                                     deadline="ack_due_at")
+    return logged
 
 
 # --- The workflow ----------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from accounts.models import Region, RegionLevel, User
 from shequyun.audit import acting_as
 from shequyun.errors import Conflict
 from shequyun.notifications.services import notify
-from shequyun.workdays import calendar
+from shequyun.workdays import calendar, log_moved_deadline
 from shequyun.workflow import Transition, Workflow, transition
 
 from ..models import EmergencyPlan, PlanEvent, PlanStatus, PlanTeamMember, PlanVersion
@@ -199,7 +199,8 @@ def plan_revision_open(*, actor: Any, plan: EmergencyPlan, reason: str, working_
     if not 1 <= int(working_days) <= 120:
         raise ValidationError({"revision_working_days": [_("修订期限应在1至120个工作日之间。")]})
     EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
-    due = calendar.add_working_days(start or timezone.localdate(), int(working_days))
+    start = start or timezone.localdate()
+    due = calendar.add_working_days(start, int(working_days))
     version = _open_version(plan)
     with acting_as(actor):
         if version is None:
@@ -217,8 +218,41 @@ def plan_revision_open(*, actor: Any, plan: EmergencyPlan, reason: str, working_
             version.revision_due, version.revision_drill = due, drill
             version.save(update_fields=["revision_due", "revision_drill"])
     _event(version, "revision_opened", actor, reason.strip(), due=due.isoformat(), working_days=int(working_days),
+           start=start.isoformat(),
            drill=getattr(drill, "pk", None), provisional=calendar.is_provisional(due))
     notify(recipients=[u for u in plan_editors(plan) if u.pk != getattr(actor, "pk", None)],
            title=_("应急预案“%(plan)s”须修订，期限%(due)s") % {"plan": plan.title, "due": due.isoformat()},
            body=reason, url=plan_url(plan), target=plan, dedupe_key=f"security:plan:{plan.pk}:revision:{version.pk}:{due}")
     return version
+
+
+def revision_deadlines_recheck(*, changed_dates: list[dt.date]) -> int:
+    """After the working-day calendar changed, log every open revision whose deadline (counted in working days
+    from the day it was opened, or from the drill that required it) would now fall on another day. The stored
+    deadline stands (DESIGN §10)."""
+    if not changed_dates:
+        return 0
+    earliest, latest = min(changed_dates), max(changed_dates)
+    versions = (PlanVersion.objects.filter(status__in=[PlanStatus.DRAFT, PlanStatus.APPROVED],
+                                           revision_due__gte=earliest)
+                .select_related("plan__region", "revision_drill").prefetch_related("events"))
+    logged = 0
+    for version in versions:
+        opened = [e for e in version.events.all() if e.action == "revision_opened" and e.extra.get("working_days")
+                  and e.extra.get("due") == version.revision_due.isoformat()]
+        if not opened:
+            continue
+        event = max(opened, key=lambda e: (e.created_at, e.pk))
+        if event.extra.get("start"):
+            start = dt.date.fromisoformat(event.extra["start"])
+        elif version.revision_drill is not None and version.revision_drill.held_on:
+            start = version.revision_drill.held_on
+        else:
+            start = timezone.localdate(event.created_at)
+        if start > latest:
+            continue
+        recomputed = calendar.add_working_days(start, int(event.extra["working_days"]))
+        logged += log_moved_deadline(target=version, region_path=version.plan.region.path,
+                                     stored=version.revision_due, recomputed=recomputed,
+                                     changed_dates=changed_dates, deadline="revision_due")
+    return logged
