@@ -7,7 +7,12 @@ class ShequyunConfig(AppConfig):
     verbose_name = _("平台公共")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
+
+        from .middleware import session_renewed_at_sign_in
+
+        user_logged_in.connect(session_renewed_at_sign_in, dispatch_uid="session_renewed_at_sign_in")
 
         from . import audit  # connects the sign-in / sign-out / failure receivers
 

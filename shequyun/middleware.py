@@ -1,6 +1,7 @@
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -107,6 +108,16 @@ class HealthCheckMiddleware:
         return response
 
 
+RENEWED_AT = "_renewed_at"
+
+
+def session_renewed_at_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Signing in saves the session with a fresh expiry: the first request after it need not write it again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_AT] = int(time.time())
+
+
 class SessionRenewalMiddleware:
     """The idle timeout (``SESSION_COOKIE_AGE``, DESIGN §3) renewed at most once every ``SESSION_RENEW_SECONDS``.
 
@@ -126,6 +137,6 @@ class SessionRenewalMiddleware:
         if session is None or session.session_key is None or session.modified or not list(session.keys()):
             return response
         now = int(time.time())
-        if now - int(session.get("_renewed_at", 0)) >= self.interval:
-            session["_renewed_at"] = now  # modified: SessionMiddleware saves it with a fresh expiry
+        if now - int(session.get(RENEWED_AT, 0)) >= self.interval:
+            session[RENEWED_AT] = now  # modified: SessionMiddleware saves it with a fresh expiry
         return response

@@ -26,6 +26,8 @@ EXEMPT = {
     "shequyun/notifications/services.py:notify": "notifications are themselves the record of what was sent to whom",
     "shequyun/notifications/services.py:notification_mark_read": "a recipient's own read marks, not business data",
     "shequyun/notifications/tasks.py:send_notification_emails": "delivery bookkeeping of a notification (claimed / released)",
+    "shequyun/notifications/services.py:email_claim": "delivery bookkeeping of a notification (claimed for sending)",
+    "shequyun/notifications/services.py:email_release": "delivery bookkeeping of a notification (released on failure)",
 }
 
 

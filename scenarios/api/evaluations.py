@@ -45,11 +45,12 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class EvaluationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name")
+    actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True)
 
     class Meta:
         model = EvaluationEvent
         fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
+        read_only_fields = fields
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

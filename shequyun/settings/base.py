@@ -310,6 +310,8 @@ SPECTACULAR_SETTINGS = {
         "DataQualityStatusEnum": "dataassets.models.QualityStatus",
         "DataQualityKindEnum": "dataassets.models.QualityKind",
         "DataFrequencyEnum": "dataassets.models.Frequency",
+        "EvaluationStatusEnum": "scenarios.models.EvaluationStatus",
+        "AnomalyStatusEnum": "accounts.models.AnomalyStatus",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "shequyun.openapi.add_error_responses"],
 }
