@@ -16,7 +16,7 @@ class SecurityConfig(AppConfig):
         if refuse_reconnect_while_uncontained not in RECONNECT_GUARDS:
             RECONNECT_GUARDS.append(refuse_reconnect_while_uncontained)
 
-        def deadlines_recheck(sender, dates, **kwargs) -> int:  # type: ignore[no-untyped-def]
+        def deadlines_recheck(sender, dates, **kwargs) -> int:
             """Deadlines stored in working days are rechecked when the calendar changes (moves are logged)."""
             return ack_deadlines_recheck(changed_dates=dates) + revision_deadlines_recheck(changed_dates=dates)
 
