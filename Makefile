@@ -100,9 +100,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy  # pyproject.toml [tool.mypy]: shequyun/ strictly, the apps leniently
 
+# One run from the root: Django files every string under LOCALE_PATHS (locale/), which is also looked up first. (A run
+# inside an app folder writes that app's strings alone into locale/ and marks every other entry obsolete.)
 messages: install-dev
-	for app in . accounts scenarios content security dataassets; do \
-	  (cd $$app && $(abspath $(PY)) $(abspath manage.py) makemessages -l en --no-wrap --ignore=.venv --ignore=var --ignore=staticfiles -v0) ; done
+	$(MANAGE) makemessages -l en --no-wrap --ignore=.venv --ignore=var --ignore=staticfiles -v0
 	$(MANAGE) compilemessages --ignore=.venv -v0
 
 # Re-lock dependencies after editing requirements/*.in (needs pip-tools; hashes, no index URLs).
