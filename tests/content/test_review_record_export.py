@@ -28,6 +28,7 @@ def reviewed(people, make_item):  # type: ignore[no-untyped-def]
                                 comment="时效性不足，请补充日期")
 
 
+@pytest.mark.clock("2026-11-18T10:00:00+08:00")  # the record shows the decision time
 def test_a_reviewer_downloads_the_record(client, people, reviewed):  # type: ignore[no-untyped-def]
     client.force_login(people["first"])
     response = client.get(f"/content/items/{reviewed.pk}/record/", {"export": "xlsx"})

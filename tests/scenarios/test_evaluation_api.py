@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from scenarios.models import Evaluation, Status, UsageMetric
 from scenarios.services.evaluations import campaign_open
@@ -54,7 +57,7 @@ def test_metrics_duplicate_days_in_one_call_and_scope(api_client, make_scenario,
 def test_evaluation_through_the_api(api_client, make_scenario, actors, regions):
     scenario = make_scenario(Status.ONLINE)
     api_client.force_authenticate(actors["reviewer"])
-    created = api_client.post("/api/v1/scenarios/campaigns/", {"period": "2026Q4", "due_date": "2026-12-30"})
+    created = api_client.post("/api/v1/scenarios/campaigns/", {"period": "2026Q4", "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat()})
     assert created.status_code == 201, created.json()
     assert created.json()["region"] == "310115000000"
     evaluation = Evaluation.objects.get(scenario=scenario)

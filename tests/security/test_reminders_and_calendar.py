@@ -93,6 +93,7 @@ def test_reminders_take_the_same_number_of_queries_for_3_or_30_objects(sec, due_
 
 # --- Calendar changes ---------------------------------------------------------------------------------------------
 
+@pytest.mark.clock("2026-11-18T10:00:00+08:00")  # a Wednesday: one working day is Thursday 19 November
 def test_a_working_day_ack_deadline_a_calendar_change_would_move_is_logged_and_stands(
         sec, report, django_capture_on_commit_callbacks):
     grade_three = report()  # 重要 × 严重 → III: one working day, Thursday 19 November
