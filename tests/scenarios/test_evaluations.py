@@ -225,3 +225,26 @@ def test_district_opens_a_campaign_in_the_browser(client, make_scenario, actors)
     client.force_login(actors["applicant"])
     client.post("/scenarios/evaluations/", {"period": "2026Q3"})
     assert not EvaluationCampaign.objects.filter(period="2026Q3").exists()
+
+
+@pytest.mark.django_db
+def test_the_security_dimension_reads_the_scenarios_assessment(client, make_scenario, actors, regions):
+    """Issue 12: the evaluation's security dimension reads the 等保 facts from the security module's assessment
+    (level, last test date, and the 密评 duty from level 3)."""
+    import re
+
+    from security.models import Assessment
+
+    evaluation = _due(make_scenario, regions)
+    client.force_login(actors["reviewer"])
+
+    def facts() -> str:
+        page = client.get(f"/scenarios/evaluations/{evaluation.pk}/").content.decode()
+        match = re.search(r'data-testid="security-facts">(.*?)</p>', page, re.S)
+        assert match, "the security facts are on the evaluation page"
+        return re.sub(r"\s+", " ", match.group(1))
+
+    assert "未定级" in facts()
+    Assessment.objects.create(scenario=evaluation.scenario, protection_level=3, tested_on=dt.date(2026, 5, 1))
+    text = facts()
+    assert "第3级" in text and "2026-05-01" in text and "须做商用密码应用安全性评估" in text
