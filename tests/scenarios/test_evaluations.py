@@ -247,4 +247,6 @@ def test_the_security_dimension_reads_the_scenarios_assessment(client, make_scen
     assert "未定级" in facts()
     Assessment.objects.create(scenario=evaluation.scenario, protection_level=3, tested_on=dt.date(2026, 5, 1))
     text = facts()
-    assert "第3级" in text and "2026-05-01" in text and "须做商用密码应用安全性评估" in text
+    assert "第3级" in text
+    assert "2026-05-01" in text
+    assert "须做商用密码应用安全性评估" in text
