@@ -16,7 +16,5 @@ USER shequyun
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-# Access lines come from the portal itself (JSON, with the request id): gunicorn's own access log stays off.
-CMD ["gunicorn", "shequyun.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", \
-     "--timeout", "60", "--graceful-timeout", "30", "--max-requests", "2000", "--max-requests-jitter", "200", \
-     "--forwarded-allow-ips", "*"]
+# Workers, threads, timeouts and the proxy settings: gunicorn.conf.py (WEB_CONCURRENCY, WEB_THREADS).
+CMD ["gunicorn", "shequyun.wsgi:application"]

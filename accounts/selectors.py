@@ -7,9 +7,43 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from shequyun.refcache import ProcessCopy
 from shequyun.scoping import in_scope
 
 from .models import Region
+
+
+@dataclass(frozen=True)
+class RegionDirectory:
+    """Every region's name by official code, and the paths of the tree's roots: reference data (6,760 official
+    divisions) that changes when the division file is reloaded or an administrator renames a region."""
+
+    names: dict[str, str]
+    root_paths: frozenset[str]
+
+
+def _load_region_directory() -> RegionDirectory:
+    rows = Region.objects.values_list("code", "name", "path", "parent_id")
+    names: dict[str, str] = {}
+    roots: set[str] = set()
+    for code, name, path, parent_id in rows:
+        names[code] = name
+        if parent_id is None:
+            roots.add(path)
+    return RegionDirectory(names=names, root_paths=frozenset(roots))
+
+
+#: Read once per process, re-read when the region table changes (``region_directory_changed``).
+_directory = ProcessCopy("shequyun:accounts:regions", _load_region_directory)
+
+
+def region_directory() -> RegionDirectory:
+    return _directory.get()
+
+
+def region_directory_changed() -> None:
+    """The region table changed (a save, a delete, the division loader): every process re-reads it."""
+    _directory.invalidate()
 
 
 @dataclass

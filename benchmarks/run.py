@@ -368,9 +368,10 @@ class Bench:
         port = _free_port()
         env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "OTP_REQUIRED_ROLES": "",
                "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "shequyun.settings.base"}
-        workers, threads = os.environ.get("WEB_CONCURRENCY", "3"), os.environ.get("BENCH_THREADS", "4")
+        # The production settings of gunicorn.conf.py (WEB_CONCURRENCY workers x WEB_THREADS threads), on loopback.
+        workers, threads = os.environ.get("WEB_CONCURRENCY", "3"), os.environ.get("WEB_THREADS", "1")
         command = [sys.executable, "-m", "gunicorn", "shequyun.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                   "--workers", workers, "--threads", threads, "--timeout", "60", "--log-level", "warning"]
+                   "--log-level", "warning"]
         log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:

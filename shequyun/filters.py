@@ -114,3 +114,11 @@ class PortalFilterBackend(DjangoFilterBackend):
     """DRF's django-filter backend, building ``filterset_fields`` FilterSets on :class:`PortalFilterSet` too."""
 
     filterset_base = PortalFilterSet
+
+    def filter_queryset(self, request: Any, queryset: models.QuerySet, view: Any) -> models.QuerySet:
+        # A request that names none of the filters (a plain page, an object by id) would build the FilterSet and
+        # its form only for every filter to leave the rows as they are (each one ignores an empty value).
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(name in request.query_params for name in filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -62,14 +62,32 @@ class ScopedQuerySet(models.QuerySet):
             extra = granted_ids(user, granted, self.model)
         if prefix is None:
             return self.filter(pk__in=extra) if extra else self.none()
-        condition = models.Q(**{f"{self.scope_path_lookup}__startswith": prefix})
+        condition = self._subtree(prefix)
+        if condition is None:
+            return self.all()  # the whole tree: the grants add nothing
         if extra:
             condition |= models.Q(pk__in=extra)
         return self.filter(condition)
 
     def under(self, path: str) -> ScopedQuerySet:
         """Rows owned by the subtree at ``path`` (used by tasks and dashboards that work for a region)."""
-        return self.filter(**{f"{self.scope_path_lookup}__startswith": path})
+        condition = self._subtree(path)
+        return self.all() if condition is None else self.filter(condition)
+
+    def _subtree(self, path: str) -> models.Q | None:
+        """The rows owned by the subtree at ``path``: a prefix match on the owning region's path.
+
+        When ``path`` is the root of the one tree (the city), every region is in the subtree, so the same rows are
+        those that have an owning region at all: ``region IS NOT NULL`` needs no join to the region table, which
+        spares the city's lists and counts a join over all their rows. None means every row."""
+        lookup = self.scope_path_lookup
+        if lookup == "path" or lookup.endswith("__path"):
+            from accounts.selectors import region_directory
+
+            if region_directory().root_paths == {path}:
+                owner = lookup.removesuffix("path").removesuffix("__")
+                return models.Q(**{f"{owner}__isnull": False}) if owner else None
+        return models.Q(**{f"{lookup}__startswith": path})
 
 
 def scoped_queryset(lookup: str) -> type[ScopedQuerySet]:

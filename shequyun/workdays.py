@@ -11,11 +11,12 @@ query) and re-read when it changes (a version token in the shared cache, written
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import time
-import uuid
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from .refcache import ProcessCopy
 
 if TYPE_CHECKING:
     from .models import WorkdayOverride
@@ -32,54 +33,28 @@ def _official(day: dt.date) -> bool | None:
         return None
 
 
-#: Shared-cache key of the override table's version; any change to the table writes a new token, so every process
-#: (web nodes, workers) reloads its copy at its next use.
-_VERSION_KEY = "shequyun:workdays:overrides"
-#: How often (seconds) a process looks at the version token, and the longest it keeps a copy whatever the token.
-_CHECK_EVERY = 1.0
-_MAX_AGE = 300.0
-
-
+@dataclasses.dataclass(frozen=True)
 class _Overrides:
-    """All override rows of every year, loaded in one query and kept per process until the table changes."""
+    """All override rows of every year."""
 
-    def __init__(self) -> None:
-        self.by_date: dict[dt.date, bool] | None = None
-        self.years: frozenset[int] = frozenset()
-        self.version: object = None
-        self.loaded_at = 0.0
-        self.checked_at = 0.0
-
-    def get(self) -> _Overrides:
-        now = time.monotonic()
-        if self.by_date is not None and now - self.checked_at < _CHECK_EVERY:
-            return self
-        from django.core.cache import cache
-
-        version = cache.get(_VERSION_KEY)
-        self.checked_at = now
-        if self.by_date is None or version != self.version or now - self.loaded_at > _MAX_AGE:
-            from .models import WorkdayOverride
-
-            self.by_date = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
-            self.years = frozenset(day.year for day in self.by_date)
-            self.version = version
-            self.loaded_at = now
-        return self
-
-    def forget(self) -> None:
-        self.by_date = None
+    by_date: dict[dt.date, bool]
+    years: frozenset[int]
 
 
-_overrides = _Overrides()
+def _load_overrides() -> _Overrides:
+    from .models import WorkdayOverride
+
+    by_date = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+    return _Overrides(by_date=by_date, years=frozenset(day.year for day in by_date))
+
+
+#: The override table, read once per process (one query) and re-read when it changes (``shequyun/refcache.py``).
+_overrides = ProcessCopy("shequyun:workdays:overrides", _load_overrides)
 
 
 def invalidate_overrides() -> None:
-    """The override table changed: this process reloads at once, the others within ``_CHECK_EVERY`` seconds."""
-    from django.core.cache import cache
-
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-    _overrides.forget()
+    """The override table changed: this process reloads at once, the others within a second."""
+    _overrides.invalidate()
 
 
 class WorkCalendar:
@@ -87,13 +62,10 @@ class WorkCalendar:
     queue of 200 rows costs no query per row."""
 
     def _year(self, year: int) -> dict[dt.date, bool]:
-        overrides = _overrides.get()
-        assert overrides.by_date is not None  # noqa: S101  (get() loaded it)
-        return {day: value for day, value in overrides.by_date.items() if day.year == year}
+        return {day: value for day, value in _overrides.get().by_date.items() if day.year == year}
 
     def _override(self, day: dt.date) -> bool | None:
-        by_date = _overrides.get().by_date
-        return by_date.get(day) if by_date is not None else None
+        return _overrides.get().by_date.get(day)
 
     def _announced(self, year: int) -> bool:
         return year in _overrides.get().years

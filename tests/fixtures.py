@@ -29,6 +29,9 @@ def ensure_reference_data() -> None:
     """Load the divisions and roles when a (transactional) test flushed them."""
     if not Region.objects.filter(code=CODES["city"]).exists():
         regions_load(csv_path=settings.DIVISIONS_CSV)
+        from accounts.selectors import region_directory
+
+        region_directory()  # loaded here, not in the first request a test counts the queries of
     roles_ensure()
 
 
@@ -65,10 +68,24 @@ def api_client():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_working_day_calendar():  # type: ignore[no-untyped-def]
-    """A rolled-back test may have cached override rows that no longer exist: every test starts from the table."""
+def _fresh_reference_copies(request, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Per-process copies of reference tables (``shequyun/refcache.py``) against rolled-back tests.
+
+    The working-day overrides are re-read by every test. The region directory is loaded before a database test
+    starts (so that no test counts the query that loads it) and dropped after a test that changed a region, whose
+    changes were rolled back."""
+    from accounts import selectors
     from shequyun.workdays import invalidate_overrides
 
     invalidate_overrides()
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "regions"} & set(request.fixturenames))
+    if uses_db:
+        request.getfixturevalue("django_db_setup")  # the test database, not the configured one
+        with django_db_blocker.unblock():
+            selectors.region_directory()
+    before = selectors._directory.invalidations
     yield
     invalidate_overrides()
+    if selectors._directory.invalidations != before:
+        selectors.region_directory_changed()

@@ -1,5 +1,6 @@
 """Serializer pieces that name regions the way other government systems know them: by official code, with the
-name and the path of names added on read (DESIGN §10). The names of a whole page are fetched in one query."""
+name and the path of names added on read (DESIGN §10). The names come from the per-process region directory
+(``accounts.selectors.region_directory``): no query per page."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from accounts.models import Region
 
 
 def region_path_names(regions: Iterable[Region]) -> dict[str, str]:
-    """``{path: "上海市 / 浦东新区 / 东明路街道"}`` for the given regions, in one query."""
-    regions = [r for r in regions if r is not None]
-    codes = {code for region in regions for code in region.ancestor_codes}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    return {r.path: " / ".join(names.get(code, code) for code in r.ancestor_codes) for r in regions}
+    """``{path: "上海市 / 浦东新区 / 东明路街道"}`` for the given regions, from the per-process region directory
+    (no query)."""
+    from accounts.selectors import region_directory
+
+    names = region_directory().names
+    return {r.path: " / ".join(names.get(code, code) for code in r.ancestor_codes) for r in regions if r is not None}
 
 
 class RegionCodeField(serializers.SlugRelatedField):
@@ -39,7 +41,7 @@ class RegionCodeField(serializers.SlugRelatedField):
 
 
 class PathNamesListSerializer(serializers.ListSerializer):
-    """Computes the path of names of every region on the page in one query before rendering the items."""
+    """Computes the path of names of every region on the page (no query) before rendering the items."""
 
     def to_representation(self, data: Any) -> list[Any]:
         items = list(data.all() if hasattr(data, "all") else data)

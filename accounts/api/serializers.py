@@ -7,14 +7,14 @@ from rest_framework import serializers
 from accounts.models import Organisation, Region, User
 from accounts.roles import Role
 from accounts.services import accounts as svc
-from shequyun.api import DisplayField, ScopedPrimaryKeyRelatedField
+from shequyun.api import DisplayField, PortalModelSerializer, ScopedPrimaryKeyRelatedField
 from shequyun.crypto import mask
 from shequyun.validators import PASSWORD, max_length_of
 
 from .fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 
 
-class RegionSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class RegionSerializer(RegionNamingMixin, PortalModelSerializer):
     region_attr = None
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # the city has none
     level_display = DisplayField(source="level")
@@ -48,7 +48,7 @@ class RegionDetailSerializer(RegionSerializer):
         ]
 
 
-class OrganisationSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class OrganisationSerializer(RegionNamingMixin, PortalModelSerializer):
     region = RegionCodeField()
     kind_display = DisplayField(source="kind")
 
@@ -69,7 +69,7 @@ class UserListSerializer(PathNamesListSerializer):
         return super().to_representation(items)
 
 
-class UserSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class UserSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     organisation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     email = serializers.CharField(read_only=True, allow_blank=True, help_text="电子邮箱（可为空）")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from accounts.selectors import region_directory_changed
 from shequyun.audit import AuditEventType, record_bulk_change, record_event
 
 from ..models import LEVEL_DEPTH, Organisation, Region, RegionLevel
@@ -117,6 +118,9 @@ def regions_load(*, csv_path: Path, actor=None) -> LoadReport:
         report.updated += len(to_update)
         report.per_level[level.value] = sum(1 for row in rows if row["level"] == level)
     report.missing_from_file = sorted(set(existing) - set(by_code))
+    if report.created or report.updated:  # bulk writes send no signals: every process re-reads the names
+        region_directory_changed()
+        transaction.on_commit(region_directory_changed)
     record_event(
         AuditEventType.REFERENCE_DATA_LOADED,
         actor=actor,

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 from accounts.models import RegionLevel
-from shequyun.api import DisplayField
+from shequyun.api import DisplayField, PortalModelSerializer
 
 from ..models import (
     Check,
@@ -33,7 +33,7 @@ def _name(user: Any) -> str | None:
     return user.display_name if user is not None else None
 
 
-class ItemEventSerializer(serializers.ModelSerializer):
+class ItemEventSerializer(PortalModelSerializer):
     actor = serializers.SerializerMethodField()
     revision = serializers.IntegerField(source="revision.number", read_only=True, allow_null=True, default=None)
 
@@ -56,7 +56,7 @@ class ContentAttachmentSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
-class ContentItemSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ContentItemSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience = serializers.SlugRelatedField(slug_field="code", read_only=True)
     audience_name = serializers.CharField(source="audience.name", read_only=True)
@@ -132,7 +132,7 @@ class ReviewActionSerializer(serializers.Serializer):
                                     help_text="The step the reviewer acts on; 409 if the item has moved on.")
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(PortalModelSerializer):
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
     attachments = ContentAttachmentSerializer(many=True, read_only=True)
 
@@ -174,7 +174,7 @@ class ReviewStepSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=RegionLevel.choices)
 
 
-class ReviewChainSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ReviewChainSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     steps = ReviewStepSerializer(many=True, read_only=True)
     updated_by = serializers.SerializerMethodField()
@@ -203,14 +203,14 @@ class ReviewChainWriteSerializer(serializers.Serializer):
 
 # --- Training -------------------------------------------------------------------------------------------------
 
-class TrainingFileSerializer(serializers.ModelSerializer):
+class TrainingFileSerializer(PortalModelSerializer):
     class Meta:
         model = TrainingFile
         fields = ["id", "name", "media", "extension", "size"]
         read_only_fields = fields
 
 
-class TrainingSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class TrainingSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     created_by = serializers.CharField(source="created_by.display_name", read_only=True)
     is_read = serializers.BooleanField(read_only=True)
@@ -265,7 +265,7 @@ class TrainingRemindedSerializer(serializers.Serializer):
 
 # --- Feedback -------------------------------------------------------------------------------------------------
 
-class FeedbackEventSerializer(serializers.ModelSerializer):
+class FeedbackEventSerializer(PortalModelSerializer):
     actor = serializers.SerializerMethodField()
     from_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     to_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -279,7 +279,7 @@ class FeedbackEventSerializer(serializers.ModelSerializer):
         return _name(obj.actor) if obj.actor_id else None
 
 
-class FeedbackSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class FeedbackSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     handler_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     handler_region_name = serializers.CharField(source="handler_region.name", read_only=True)

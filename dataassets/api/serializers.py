@@ -33,7 +33,7 @@ from dataassets.models import (
     SharingStatus,
     SharingType,
 )
-from shequyun.api import DisplayField
+from shequyun.api import DisplayField, PortalModelSerializer
 from shequyun.validators import max_length_of, sane_date
 
 
@@ -48,7 +48,7 @@ class DataOrganisationRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class ResourceEventSerializer(serializers.ModelSerializer):
+class ResourceEventSerializer(PortalModelSerializer):
     actor = serializers.SerializerMethodField()
     from_status = inline_choice(ResourceStatus.choices, read_only=True)
     to_status = inline_choice(ResourceStatus.choices, read_only=True)
@@ -70,7 +70,7 @@ class DataDuplicateSerializer(serializers.Serializer):
     provider = serializers.CharField()
 
 
-class ResourceSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class ResourceSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     provider = DataOrganisationRefSerializer(read_only=True)
     status = inline_choice(ResourceStatus.choices, read_only=True)
@@ -160,7 +160,7 @@ class ResourceWriteSerializer(serializers.Serializer):
     contains_commercial_secret = serializers.BooleanField(required=False)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(PortalModelSerializer):
     class Meta:
         model = Item
         fields = ["id", "resource", "table_name", "field_name", "label", "data_type", "length", "is_primary_key",
@@ -198,7 +198,7 @@ class ItemsImportReportSerializer(serializers.Serializer):
     errors = ItemsImportRowErrorSerializer(many=True)
 
 
-class ResourceVersionSerializer(serializers.ModelSerializer):
+class ResourceVersionSerializer(PortalModelSerializer):
     published_by = serializers.CharField(source="published_by.display_name", read_only=True)
 
     class Meta:
@@ -219,7 +219,7 @@ class ResourceReportUpdateSerializer(serializers.Serializer):
     updated_on = serializers.DateField(validators=[sane_date], required=False, allow_null=True)
 
 
-class SharingRequestSerializer(serializers.ModelSerializer):
+class SharingRequestSerializer(PortalModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     requester = serializers.CharField(source="requester.username", read_only=True)
     requester_org = DataOrganisationRefSerializer(read_only=True)
@@ -259,7 +259,7 @@ class ObjectionEventSerializer(ResourceEventSerializer):
         model = ObjectionEvent
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(PortalModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     kind = inline_choice(ObjectionKind.choices, read_only=True)
     status = inline_choice(ObjectionStatus.choices, read_only=True)
@@ -316,7 +316,7 @@ class ObjectionDecideSerializer(serializers.Serializer):
     result = serializers.CharField(max_length=4000)
 
 
-class QualityIssueSerializer(serializers.ModelSerializer):
+class QualityIssueSerializer(PortalModelSerializer):
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     provider = DataOrganisationRefSerializer(read_only=True)
     kind = inline_choice(QualityKind.choices, read_only=True)

@@ -15,14 +15,14 @@ from accounts.api.fields import RegionCodeField
 from scenarios.filters import EvaluationFilter
 from scenarios.models import Evaluation, EvaluationCampaign, EvaluationEvent, UsageMetric
 from scenarios.services import evaluations as svc
-from shequyun.api import ScopedQuerysetMixin
+from shequyun.api import PortalModelSerializer, ScopedQuerysetMixin
 from shequyun.files import file_response
 from shequyun.validators import not_past, sane_date
 
 from .serializers import CommentSerializer
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class MetricSerializer(PortalModelSerializer):
     active_users = serializers.IntegerField(min_value=0, max_value=50_000_000)
     visits = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
     households_reached = serializers.IntegerField(min_value=0, max_value=20_000_000)
@@ -32,7 +32,7 @@ class MetricSerializer(serializers.ModelSerializer):
         fields = ["date", "active_users", "visits", "households_reached"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(PortalModelSerializer):
     region = RegionCodeField(required=False)
     evaluations = serializers.IntegerField(source="evaluations.count", read_only=True)
 
@@ -44,7 +44,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         extra_kwargs = {"due_date": {"required": False, "validators": [sane_date, not_past]}}
 
 
-class EvaluationEventSerializer(serializers.ModelSerializer):
+class EvaluationEventSerializer(PortalModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True)
 
     class Meta:
@@ -53,7 +53,7 @@ class EvaluationEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(PortalModelSerializer):
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     region = serializers.CharField(source="scenario.region.code", read_only=True)
     period = serializers.CharField(source="campaign.period", read_only=True)

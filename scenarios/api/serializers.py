@@ -6,11 +6,11 @@ from rest_framework import serializers
 
 from accounts.api.fields import PathNamesListSerializer, RegionCodeField, RegionNamingMixin
 from scenarios.models import Application, Category, Scenario, ScenarioEvent
-from shequyun.api import DisplayField
+from shequyun.api import DisplayField, PortalModelSerializer
 from shequyun.validators import max_length_of, phone_validator
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PortalModelSerializer):
     actor = serializers.CharField(source="actor.display_name")
 
     class Meta:
@@ -31,7 +31,7 @@ class ApplicationScopeMixin(serializers.Serializer):
                                               help_text="应用范围：建设区域及推广到的区域（区划代码和名称）")
 
 
-class ScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, serializers.ModelSerializer):
+class ScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_display = DisplayField(source="category")
     status_display = DisplayField(source="status")
@@ -73,7 +73,7 @@ class ScenarioDetailSerializer(ScenarioSerializer):
         return [t.action.replace("_", "-") for t in WORKFLOW.available_actions(obj, request.user)] if request else []
 
 
-class PublicScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, serializers.ModelSerializer):
+class PublicScenarioSerializer(ApplicationScopeMixin, RegionNamingMixin, PortalModelSerializer):
     """The published inventory: online scenarios, no personal data."""
 
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -105,7 +105,7 @@ class ScenarioWriteSerializer(serializers.Serializer):
     behaviour_plan = serializers.CharField(required=False, allow_blank=True, max_length=max_length_of(Application, "behaviour_plan"))
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(PortalModelSerializer):
     """An application with its scenario; the region names of a whole page in one query (PathNamesListSerializer)."""
 
     scenario = ScenarioSerializer(read_only=True)

@@ -29,7 +29,7 @@ from security.models import (
     SocialImpact,
     Training,
 )
-from shequyun.api import DisplayField
+from shequyun.api import DisplayField, PortalModelSerializer
 from shequyun.validators import not_future, sane_date
 
 
@@ -60,7 +60,7 @@ class CategoryRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class TimelineSerializer(serializers.ModelSerializer):
+class TimelineSerializer(PortalModelSerializer):
     actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True, default=None)
     from_status = serializers.CharField(read_only=True, help_text="state before a transition; empty for other entries")
     to_status = serializers.CharField(read_only=True, help_text="state after a transition; empty for other entries")
@@ -71,7 +71,7 @@ class TimelineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SecurityReviewActionSerializer(serializers.ModelSerializer):
+class SecurityReviewActionSerializer(PortalModelSerializer):
     owner = UserRefSerializer(read_only=True)
 
     class Meta:
@@ -80,7 +80,7 @@ class SecurityReviewActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IncidentSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class IncidentSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="responsible region code")
     reported_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind = choice(IncidentKind.choices, "SecurityIncidentKind", read_only=True)
@@ -211,7 +211,7 @@ class ScenarioRefSerializer(serializers.Serializer):
 
 # --- Plans ------------------------------------------------------------------------------------------------------
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(PortalModelSerializer):
     user = UserRefSerializer(read_only=True)
     contact = serializers.CharField(source="contact_masked", read_only=True, help_text="masked phone")
 
@@ -221,7 +221,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanVersionSerializer(serializers.ModelSerializer):
+class PlanVersionSerializer(PortalModelSerializer):
     status = choice(PlanStatus.choices, "SecurityPlanStatus", read_only=True)
     status_display = DisplayField(source="status")
     team = TeamMemberSerializer(many=True, read_only=True)
@@ -234,7 +234,7 @@ class PlanVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class PlanSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     versions = PlanVersionSerializer(many=True, read_only=True)
 
@@ -295,7 +295,7 @@ class DiffSerializer(serializers.Serializer):
 
 # --- Drills and training ----------------------------------------------------------------------------------------
 
-class DrillSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class DrillSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = choice(DrillStatus.choices, "SecurityDrillStatus", read_only=True)
     status_display = DisplayField(source="status")
@@ -330,7 +330,7 @@ class DrillCompleteSerializer(serializers.Serializer):
     participants = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 
-class SecurityTrainingSerializer(RegionNamingMixin, serializers.ModelSerializer):
+class SecurityTrainingSerializer(RegionNamingMixin, PortalModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     participants = UserRefSerializer(many=True, read_only=True)
 
@@ -360,7 +360,7 @@ class SecurityCoverageSerializer(serializers.Serializer):
 
 # --- Assessments and agreements -------------------------------------------------------------------------------
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(PortalModelSerializer):
     scenario = serializers.PrimaryKeyRelatedField(read_only=True)
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     region = serializers.CharField(source="scenario.region.code", read_only=True)
@@ -393,7 +393,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(PortalModelSerializer):
     scenario = serializers.PrimaryKeyRelatedField(read_only=True)
     scenario_name = serializers.CharField(source="scenario.name", read_only=True)
     region = serializers.CharField(source="scenario.region.code", read_only=True)

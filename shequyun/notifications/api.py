@@ -4,11 +4,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shequyun.api import PortalModelSerializer
+
 from .models import Notification
 from .services import notification_mark_read
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(PortalModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -274,6 +274,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.api.permissions.PortalGate",
     ],
+    # orjson for the JSON (shequyun/renderers.py); the browsable API as DRF has it.
+    "DEFAULT_RENDERER_CLASSES": ["shequyun.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PAGINATION_CLASS": "shequyun.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
