@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -191,9 +192,14 @@ _BUILTIN_OUTPUT: dict[type, Any] = {
 }
 
 
+#: Unbound fields of each model serializer class, built once (``PortalModelSerializer.get_fields``).
+_FIELD_PROTOTYPES: dict[type, dict[str, Any]] = {}
+
+
 class PortalModelSerializer(serializers.ModelSerializer):
     """The base of every model serializer: the same output as DRF's, computed from a *read plan* made once per
-    serializer instance (once per page: a list reuses its child) instead of re-deciding per row and field.
+    serializer instance (once per page: a list reuses its child) instead of re-deciding per row and field, and
+    the fields themselves built from the model once per class instead of once per instance.
 
     For a field whose source is one concrete column of the model, the plan reads the attribute directly (DRF's
     generic ``get_attribute`` walks a source path, checks for mappings and callables and catches lookups, on every
@@ -203,6 +209,15 @@ class PortalModelSerializer(serializers.ModelSerializer):
 
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
                                 models.DateTimeField: DateTimeField}
+
+    def get_fields(self) -> dict[str, Any]:
+        # DRF builds a model serializer's fields from the model's metadata for every instance; the result depends
+        # on the class alone (no serializer here overrides get_fields), so it is built once per class and copied,
+        # as DRF copies declared fields, for each instance.
+        prototypes = _FIELD_PROTOTYPES.get(type(self))
+        if prototypes is None:
+            prototypes = _FIELD_PROTOTYPES[type(self)] = super().get_fields()
+        return copy.deepcopy(prototypes)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         plan = self.__dict__.get("_read_plan")

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -314,25 +315,22 @@ def _axes_reset(user: User) -> None:
     reset(username=user.username)
 
 
-def user_is_locked(user: User) -> bool:
+def lockouts() -> QuerySet:
+    """The sign-in lockouts in force: django-axes attempts at the failure limit within the cool-off (the one place
+    that says what "locked" means)."""
     from axes.models import AccessAttempt
 
-    return AccessAttempt.objects.filter(
-        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-    ).exists()
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+
+
+def user_is_locked(user: User) -> bool:
+    return lockouts().filter(username=user.username).exists()
 
 
 def locked_usernames(usernames: Iterable[str]) -> set[str]:
     """Which of these accounts are locked right now (one query, for list pages)."""
-    from axes.models import AccessAttempt
-
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-        ).values_list("username", flat=True)
-    )
+    return set(lockouts().filter(username__in=list(usernames)).values_list("username", flat=True))
 
 
 @transaction.atomic
