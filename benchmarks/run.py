@@ -389,7 +389,7 @@ class Bench:
                 samples = [_wrk(wrk, port, method, path, header, seconds) for _ in range(rounds)]
                 rows[name] = {"path": path, **{k: statistics.median(s[k] for s in samples)
                                                for k in ("rps", "p50", "p95", "p99", "errors")}}
-            rows["server"] = f"gunicorn {workers} workers x {threads} threads, wrk -t2 -c12 -d{seconds}s x{rounds}"
+            rows["server"] = f"gunicorn {workers} workers x {threads} threads, wrk -t2 -c12 -d{seconds}s --timeout 10s x{rounds}"
             self.results["P7"] = rows
         finally:
             server.terminate()
@@ -501,7 +501,7 @@ def _wrk(wrk: str, port: int, method: str, path: str, header: str, seconds: int)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_HEADER": header}
-    out = subprocess.run([wrk, "-t2", "-c12", f"-d{seconds}s", "-s", script.name,  # noqa: S603
+    out = subprocess.run([wrk, "-t2", "-c12", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,  # noqa: S603
                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, env=env, timeout=seconds + 60)
     os.unlink(script.name)
     line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH ")), None)
