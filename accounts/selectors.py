@@ -15,22 +15,27 @@ from .models import Region
 
 @dataclass(frozen=True)
 class RegionDirectory:
-    """Every region's name by official code, and the paths of the tree's roots: reference data (6,760 official
-    divisions) that changes when the division file is reloaded or an administrator renames a region."""
+    """Every region's name by official code, the ids of each region's children and the paths of the tree's roots:
+    reference data (6,760 official divisions) that changes when the division file is reloaded or an administrator
+    renames or adds a region."""
 
     names: dict[str, str]
+    children: dict[int, tuple[int, ...]]
     root_paths: frozenset[str]
 
 
 def _load_region_directory() -> RegionDirectory:
-    rows = Region.objects.values_list("code", "name", "path", "parent_id")
     names: dict[str, str] = {}
+    children: dict[int, list[int]] = {}
     roots: set[str] = set()
-    for code, name, path, parent_id in rows:
+    for pk, code, name, path, parent_id in Region.objects.values_list("pk", "code", "name", "path", "parent_id"):
         names[code] = name
         if parent_id is None:
             roots.add(path)
-    return RegionDirectory(names=names, root_paths=frozenset(roots))
+        else:
+            children.setdefault(parent_id, []).append(pk)
+    return RegionDirectory(names=names, children={k: tuple(v) for k, v in children.items()},
+                           root_paths=frozenset(roots))
 
 
 #: Read once per process, re-read when the region table changes (``region_directory_changed``).

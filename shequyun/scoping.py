@@ -74,20 +74,42 @@ class ScopedQuerySet(models.QuerySet):
         condition = self._subtree(path)
         return self.all() if condition is None else self.filter(condition)
 
+    def covers_all(self, user: Any) -> bool:
+        """Whether ``visible_to(user)`` is every row (a superuser, or the root of the one tree over rows that always
+        have an owning region): callers that add rows to the scope (published to a wider audience) have nothing
+        to add then."""
+        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+            return True
+        prefix = user_scope_path(user)
+        return prefix is not None and self._subtree(prefix) is None
+
     def _subtree(self, path: str) -> models.Q | None:
         """The rows owned by the subtree at ``path``: a prefix match on the owning region's path.
 
         When ``path`` is the root of the one tree (the city), every region is in the subtree, so the same rows are
-        those that have an owning region at all: ``region IS NOT NULL`` needs no join to the region table, which
-        spares the city's lists and counts a join over all their rows. None means every row."""
+        those that have an owning region at all: ``region IS NOT NULL`` needs no join to the region table, and
+        where every step to the region is a required foreign key it is no condition at all (None: every row).
+        This spares the city's lists and counts a join over all their rows."""
         lookup = self.scope_path_lookup
         if lookup == "path" or lookup.endswith("__path"):
             from accounts.selectors import region_directory
 
             if region_directory().root_paths == {path}:
                 owner = lookup.removesuffix("path").removesuffix("__")
-                return models.Q(**{f"{owner}__isnull": False}) if owner else None
+                if not owner or self._always_set(owner.split("__")):
+                    return None
+                return models.Q(**{f"{owner}__isnull": False})
         return models.Q(**{f"{lookup}__startswith": path})
+
+    def _always_set(self, steps: list[str]) -> bool:
+        """Whether every foreign key along ``steps`` is required (NOT NULL), so the owner always exists."""
+        model: Any = self.model
+        for step in steps:
+            field = model._meta.get_field(step)
+            if not getattr(field, "many_to_one", False) or field.null:
+                return False
+            model = field.related_model
+        return True
 
 
 def scoped_queryset(lookup: str) -> type[ScopedQuerySet]:
