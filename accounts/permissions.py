@@ -95,29 +95,14 @@ def can_manage_account(actor: Any, *, region: Region, is_admin: bool, action: st
 
 
 def manageable_accounts_filter(actor: Any):
-    """The same rule as :func:`can_manage_account`, as a queryset filter on User (for list pages and the
-    bulk reminder/lock views). ``tests/accounts/test_permissions.py`` checks that both agree in every cell."""
-    from django.db.models import Q
+    """The same rule as :func:`can_manage_account`, as a condition on User rows (list pages, ``?manageable=``, the
+    bulk reminder/lock views, anomalies). ``tests/accounts/test_permissions.py`` checks that both agree in every
+    cell.
 
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        return Q(pk__in=[])
-    if actor.is_superuser:
-        return Q()
-    if actor.region is None or not has_role(actor, Role.ACCOUNT_ADMIN) or actor.region.level == RegionLevel.VILLAGE:
-        return Q(pk__in=[])
-    own = actor.region
-    admin = Q(groups__name=Role.ACCOUNT_ADMIN.value)
-    own_staff = Q(region=own) & ~Q(pk__in=_admin_ids())
-    if own.level == RegionLevel.STREET:
-        return own_staff | Q(region__parent=own)
-    return own_staff | (Q(region__parent=own) & admin)
-
-
-def managed_by(actor: Any):
-    """The same rule as a condition on User rows that needs no join: the regions are matched by id on the row
-    itself (the children's ids come from the region directory), the account-admin role by an EXISTS on the group
-    membership. PostgreSQL answers it with the index on ``region_id`` (a bitmap OR of the two region conditions)
-    instead of reading every account; lists and their COUNTs read each account once and need no DISTINCT."""
+    It needs no join, so lists and their COUNTs read each account once (no DISTINCT) and PostgreSQL answers it
+    from the index on ``region_id`` (a bitmap OR of the two region conditions) instead of reading every account:
+    the regions are matched by id on the row itself (the children's ids come from the region directory), the
+    account-admin role is an EXISTS on the group membership."""
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef, Q
 
@@ -139,10 +124,8 @@ def managed_by(actor: Any):
     return own_staff | (below & admin)
 
 
-def _admin_ids():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(groups__name=Role.ACCOUNT_ADMIN.value).values("pk")
+#: The name the account views and filters use for the rule's queryset form.
+managed_by = manageable_accounts_filter
 
 
 def roles_allowed(*, region: Region, roles: set[str]) -> str | None:
