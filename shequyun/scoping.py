@@ -106,7 +106,8 @@ class ScopedQuerySet(models.QuerySet):
         model: Any = self.model
         for step in steps:
             field = model._meta.get_field(step)
-            if not getattr(field, "many_to_one", False) or field.null:
+            forward = getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one)
+            if not forward or field.null:
                 return False
             model = field.related_model
         return True

@@ -157,9 +157,15 @@ def test_the_city_scope_needs_no_join_and_sees_what_the_prefix_sees(make_user, r
         by_prefix = model.objects.filter(**{f"{model.objects.none().scope_path_lookup}__startswith": "310000000000/"})
         assert set(visible.values_list("pk", flat=True)) == set(by_prefix.values_list("pk", flat=True))
         assert visible.count() == by_prefix.count() >= 3
-        assert "accounts_region" not in str(visible.query)
+        assert "WHERE" not in str(visible.query)  # every row: the foreign keys to the region are required
         assert "accounts_region" in str(model.objects.visible_to(pudong).query)  # a district still matches its path
     assert Region.objects.visible_to(city).count() == Region.objects.count()
+    # Accounts may have no region: the city sees those that have one, without matching paths.
+    from accounts.models import User
+
+    where = str(User.objects.visible_to(city).query).split(" WHERE ")[1]
+    assert where.startswith('"accounts_user"."region_id" IS NOT NULL')
+    assert "path" not in where
 
     # A second tree (another root) and the shortcut is off: the city sees its own tree only.
     other = Region.objects.create(code="320000000000", name="江苏省", level="city", path="320000000000/", depth=0)
