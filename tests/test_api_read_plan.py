@@ -172,3 +172,32 @@ def test_the_city_scope_needs_no_join_and_sees_what_the_prefix_sees(make_user, r
     new_scenario(other)
     assert "accounts_region" in str(Scenario.objects.visible_to(city).query)
     assert not Scenario.objects.visible_to(city).filter(region=other).exists()
+
+
+def test_every_model_serializer_has_the_read_plan():
+    """One shape: a model serializer of the project derives from ``PortalModelSerializer`` (a new one that derives
+    from DRF's directly would silently lose the read plan and the per-class fields)."""
+    import importlib
+    import pkgutil
+
+    import accounts
+    import content
+    import dataassets
+    import scenarios
+    import security
+    import shequyun
+
+    for package in (accounts, content, dataassets, scenarios, security, shequyun):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if ".migrations" not in info.name and ".management" not in info.name and ".settings" not in info.name:
+                importlib.import_module(info.name)
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *[s for sub in cls.__subclasses__() for s in subclasses(sub)]]
+
+    ours = [cls for cls in subclasses(serializers.ModelSerializer)
+            if cls.__module__.split(".")[0] in {"accounts", "content", "dataassets", "scenarios", "security",
+                                                "shequyun"}]
+    assert len(ours) > 30
+    plain = [f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, api.PortalModelSerializer)]
+    assert not plain, f"derive these from shequyun.api.PortalModelSerializer: {plain}"
