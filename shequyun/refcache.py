@@ -3,7 +3,8 @@ table changes.
 
 A copy is loaded with one query at its first use and reused by every request and task of the process. Whoever
 changes the table calls :meth:`ProcessCopy.invalidate`: it writes a new version token in the shared cache (Redis
-with ``CACHE_URL``, so every web node and worker sees it) and drops this process's copy; the other processes look
+with ``CACHE_URL``, so every web node and worker sees it), now and again when the transaction commits, and drops
+this process's copy; the other processes look
 at the token at most once every ``check_every`` seconds and reload when it changed. Whatever the token says, no
 copy is older than ``max_age`` seconds (a lost cache entry cannot keep stale data for long).
 """
@@ -46,7 +47,17 @@ class ProcessCopy(Generic[T]):
         return self._value
 
     def invalidate(self) -> None:
-        """The table changed: this process reloads at its next use, the others within ``check_every`` seconds."""
+        """The table changed: this process reloads at its next use, the others within ``check_every`` seconds.
+
+        Called inside a transaction, the token is written again when it commits: another process that reloaded in
+        between read the table as it was before the change, and must read it once more."""
+        from django.db import connection, transaction
+
+        self._drop()
+        if connection.in_atomic_block:
+            transaction.on_commit(self._drop)
+
+    def _drop(self) -> None:
         from django.core.cache import cache
 
         cache.set(self.key, uuid.uuid4().hex, None)

@@ -16,6 +16,11 @@ from typing import Any
 from django.db import models
 
 
+def sees_everything(user: Any) -> bool:
+    """An active superuser (the bootstrap account): the rule does not limit them."""
+    return bool(user is not None and getattr(user, "is_superuser", False) and user.is_active)
+
+
 def user_scope_path(user: Any) -> str | None:
     """The path prefix a user may see, or None when they may see nothing (anonymous, disabled, no region)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -28,7 +33,7 @@ def user_scope_path(user: Any) -> str | None:
 
 def path_in_scope(user: Any, path: str) -> bool:
     """Whether a region path lies within the user's subtree (the same rule, for one object already in memory)."""
-    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+    if sees_everything(user):
         return True
     prefix = user_scope_path(user)
     return prefix is not None and path.startswith(prefix)
@@ -52,7 +57,7 @@ class ScopedQuerySet(models.QuerySet):
         """Rows in the user's subtree — plus, with ``granted="app.perm"``, the rows explicitly granted to them
         (``shequyun/grants.py``: an escalated incident, an authorised-sharing grant). Grants never widen the rule
         for anything else."""
-        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        if sees_everything(user):
             return self
         prefix = user_scope_path(user)
         extra: list[Any] = []
@@ -78,7 +83,7 @@ class ScopedQuerySet(models.QuerySet):
         """Whether ``visible_to(user)`` is every row (a superuser, or the root of the one tree over rows that always
         have an owning region): callers that add rows to the scope (published to a wider audience) have nothing
         to add then."""
-        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        if sees_everything(user):
             return True
         prefix = user_scope_path(user)
         return prefix is not None and self._subtree(prefix) is None

@@ -150,8 +150,7 @@ def override_changed(*, day: dt.date, actor: object = None, removed: bool = Fals
     from .signals import calendar_changed
 
     record_event(AuditEventType.CALENDAR_CHANGED, actor=actor, region_path="", date=day.isoformat(), removed=removed)
-    invalidate_overrides()
-    transaction.on_commit(invalidate_overrides)
+    invalidate_overrides()  # now, and again when the change commits
     transaction.on_commit(lambda: calendar_changed.send(sender=WorkCalendar, dates=[day]))
 
 

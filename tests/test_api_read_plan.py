@@ -201,3 +201,20 @@ def test_every_model_serializer_has_the_read_plan():
     assert len(ours) > 30
     plain = [f"{cls.__module__}.{cls.__name__}" for cls in ours if not issubclass(cls, api.PortalModelSerializer)]
     assert not plain, f"derive these from shequyun.api.PortalModelSerializer: {plain}"
+
+
+@pytest.mark.django_db
+def test_a_region_change_is_announced_again_when_it_commits(regions, django_capture_on_commit_callbacks):
+    """Another process that reloaded the directory between the save and the commit read the old table: the version
+    token is written again at commit, so it reloads once more."""
+    from django.core.cache import cache
+
+    from accounts.selectors import _directory
+
+    dongming = regions["dongming"]
+    with django_capture_on_commit_callbacks(execute=True):
+        dongming.name = "东明路街道（改）"
+        dongming.save()
+        token_at_save = cache.get(_directory.key)
+        assert token_at_save is not None
+    assert cache.get(_directory.key) != token_at_save

@@ -120,7 +120,6 @@ def regions_load(*, csv_path: Path, actor=None) -> LoadReport:
     report.missing_from_file = sorted(set(existing) - set(by_code))
     if report.created or report.updated:  # bulk writes send no signals: every process re-reads the names
         region_directory_changed()
-        transaction.on_commit(region_directory_changed)
     record_event(
         AuditEventType.REFERENCE_DATA_LOADED,
         actor=actor,
